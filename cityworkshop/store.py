@@ -1,0 +1,658 @@
+"""The workshop store: the only module that speaks SQL.
+
+:class:`WorkshopStore` is a facade over SQLAlchemy Core, one database per workshop, a SQLite file
+by default (WAL journal, busy timeout, foreign keys, ``BEGIN IMMEDIATE`` for every write). It
+holds the workshop, its groups with join codes, participants, append-only submissions (an edit
+is a new row; the latest row per activity and subject is the answer) and the facilitator's state
+(which activities are open). It validates every answer against the content pack itself: a widget
+clamping a value is not enough. Imports no pandas, Jupyter, widget or plotly module, so that the
+participant page's kernel stays lean; :mod:`cityworkshop.analysis` turns its rows into frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from random import Random
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from .content import Activity, ContentPack, load_pack
+from .errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
+
+__all__ = ["Group", "Participant", "Submission", "WorkshopInfo", "WorkshopStore", "normalize_code"]
+
+SCHEMA_VERSION = 1
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
+CODE_LENGTH = 6
+NAME_MAX_CHARS = 80
+BUSY_TIMEOUT_S = 30.0
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+groups_table = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("code", String, nullable=False, unique=True),
+)
+participants_table = Table(
+    "participants",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False, index=True),
+    Column("name", String, nullable=True),
+    Column("name_key", String, nullable=True, index=True),
+    Column("joined_at", String, nullable=False),
+)
+submissions_table = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("activity_id", String, nullable=False),
+    Column("subject", String, nullable=False),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
+    Column("participant_id", String, ForeignKey("participants.id"), nullable=False),
+    Column("created_at", String, nullable=False),
+)
+answers_table = Table(
+    "answers",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("item_id", String, primary_key=True),
+    Column("field", String, primary_key=True),
+    Column("value_num", Float, nullable=True),
+    Column("value_text", Text, nullable=True),
+)
+activity_state_table = Table(
+    "activity_state",
+    metadata,
+    Column("activity_id", String, primary_key=True),
+    Column("is_open", Boolean, nullable=False, default=False),
+    Column("opened_at", String, nullable=True),
+    Column("closed_at", String, nullable=True),
+)
+events_table = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("activity_id", String, nullable=True),
+)
+
+# Index on (activity_id, subject, id) makes "latest row per subject" a cheap lookup.
+from sqlalchemy import Index  # noqa: E402
+
+Index("ix_submissions_latest", submissions_table.c.activity_id, submissions_table.c.subject,
+      submissions_table.c.id)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def normalize_code(code: str) -> str:
+    """A group code as typed on a phone, made comparable: upper case, no spaces or dashes.
+
+    >>> normalize_code(" k7q-2mx ")
+    'K7Q2MX'
+    """
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    """What the workshop is: its program, when it was made and whether it is demo data."""
+
+    program_id: str
+    created_at: str
+    is_demo: bool
+    schema_version: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    number: int
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    group_id: int
+    name: str | None
+    joined_at: str
+    rejoined: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    activity_id: str
+    subject: str
+    group_id: int
+    participant_id: str
+    created_at: str
+    answer: dict[str, Any]
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # The driver's own transaction handling is off: we emit BEGIN ourselves (below), so that
+        # writes take the write lock first (BEGIN IMMEDIATE) and wait for it instead of failing.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class WorkshopStore:
+    """One workshop's database.
+
+    Open an existing workshop with ``WorkshopStore(path)``; make a new one with
+    :meth:`WorkshopStore.create`. Use it as a context manager to release the file.
+
+    >>> with WorkshopStore.create(tmp_path / "w.db", groups=3) as store:  # doctest: +SKIP
+    ...     group = store.list_groups()[0]
+    ...     me = store.join(group.code, "Ayu")
+    """
+
+    def __init__(self, path: str | Path, *, pack: ContentPack | None = None):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"Workshop database not found: {self.path}. "
+                             "Create one with 'cityworkshop init --db PATH'.")
+        self._engine = _make_engine(self.path)
+        self._pack = pack
+        try:
+            self._check_schema()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        program: str = "tangsel-elp",
+        groups: int | None = None,
+        demo: bool = False,
+        seed: int | None = None,
+        pack: ContentPack | None = None,
+    ) -> WorkshopStore:
+        """Make a new workshop database of ``program`` with ``groups`` groups and their codes.
+
+        Refuses to touch an existing file. ``seed`` makes the group codes reproducible (demo).
+        """
+        path = Path(path)
+        if path.exists():
+            raise StoreError(f"{path} already exists: choose another path or remove the file first.")
+        if not path.parent.is_dir():
+            raise StoreError(f"Folder {path.parent} does not exist: create it first.")
+        pack = pack or load_pack(program)
+        n_groups = pack.program.groups_default if groups is None else groups
+        if not 1 <= n_groups <= 50:
+            raise StoreError(f"--groups must be between 1 and 50 (got {n_groups}).")
+        engine = _make_engine(path)
+        try:
+            metadata.create_all(engine)
+            rng: Any = Random(seed) if seed is not None else secrets.SystemRandom()
+            codes: set[str] = set()
+            while len(codes) < n_groups:
+                codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+                with conn.begin():
+                    conn.execute(insert(meta_table), [
+                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                        {"key": "program_id", "value": pack.program.id},
+                        {"key": "created_at", "value": _now()},
+                        {"key": "is_demo", "value": "1" if demo else "0"},
+                    ])
+                    conn.execute(insert(groups_table), [
+                        {"number": i + 1, "name": f"Kelompok {i + 1}", "code": code}
+                        for i, code in enumerate(sorted(codes, key=lambda c: rng.random()))
+                    ])
+                    conn.execute(insert(activity_state_table), [
+                        {"activity_id": a.id, "is_open": False} for a in pack.program.activities
+                    ])
+        finally:
+            engine.dispose()
+        return cls(path, pack=pack)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> WorkshopStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_schema(self) -> None:
+        try:
+            with self._engine.connect() as conn:
+                names = {r[0] for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type='table'")}
+                if "meta" not in names:
+                    raise StoreError(f"{self.path} is not a cityworkshop database (no 'meta' table).")
+                row = conn.execute(select(meta_table.c.value).where(
+                    meta_table.c.key == "schema_version")).first()
+        except DatabaseError as e:
+            raise StoreError(f"{self.path} is not a cityworkshop database ({e.orig}).") from None
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was made by a newer cityworkshop (schema {version}, "
+                             f"this release reads up to {SCHEMA_VERSION}): upgrade cityworkshop.")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older database up to :data:`SCHEMA_VERSION`, one step at a time."""
+        steps: dict[int, Any] = {}  # version -> function(conn) that upgrades to version + 1
+        with self._write() as conn:
+            while version < SCHEMA_VERSION:
+                if version not in steps:
+                    raise StoreError(f"{self.path}: no migration from schema {version}.")
+                steps[version](conn)
+                version += 1
+            conn.execute(update(meta_table).where(meta_table.c.key == "schema_version")
+                         .values(value=str(version)))
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction that starts with BEGIN IMMEDIATE and waits for the lock."""
+        try:
+            with self._engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+                with conn.begin():
+                    yield conn
+        except OperationalError as e:
+            if "locked" in str(e.orig) or "busy" in str(e.orig):
+                raise InvalidAnswer("error.busy") from None
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    # -- workshop ---------------------------------------------------------------------------
+
+    def _meta(self) -> dict[str, str]:
+        with self._read() as conn:
+            return {k: v for k, v in conn.execute(select(meta_table.c.key, meta_table.c.value))}
+
+    def info(self) -> WorkshopInfo:
+        m = self._meta()
+        return WorkshopInfo(
+            program_id=m["program_id"],
+            created_at=m["created_at"],
+            is_demo=m.get("is_demo") == "1",
+            schema_version=int(m["schema_version"]),
+            path=str(self.path),
+        )
+
+    @property
+    def pack(self) -> ContentPack:
+        """The content pack of this workshop's program (loaded once)."""
+        if self._pack is None:
+            self._pack = load_pack(self._meta()["program_id"])
+        return self._pack
+
+    def activity(self, activity_id: str) -> Activity:
+        """The activity ``activity_id`` of this workshop's program; :class:`NotFound` if unknown."""
+        return self.pack.program.activity(activity_id)
+
+    # -- groups and participants ------------------------------------------------------------
+
+    def list_groups(self) -> list[Group]:
+        with self._read() as conn:
+            rows = conn.execute(select(groups_table).order_by(groups_table.c.number)).all()
+        return [Group(r.id, r.number, r.name, r.code) for r in rows]
+
+    def find_group(self, code: str) -> Group:
+        """The group with join code ``code`` (case, spaces and dashes ignored)."""
+        with self._read() as conn:
+            r = conn.execute(select(groups_table).where(
+                groups_table.c.code == normalize_code(code))).first()
+        if r is None:
+            raise NotFound(f"No group has the code {code!r}.")
+        return Group(r.id, r.number, r.name, r.code)
+
+    def join(self, code: str, name: str | None = None) -> Participant:
+        """Join the group with code ``code``; the same name in the same group rejoins.
+
+        Raises :class:`InvalidAnswer` (``join.bad_code``) for an unknown code, so that the page
+        can say so in the participant's language.
+        """
+        try:
+            group = self.find_group(code)
+        except NotFound:
+            raise InvalidAnswer("join.bad_code", code=str(code).strip()[:20]) from None
+        clean = " ".join(str(name or "").split())
+        if len(clean) > NAME_MAX_CHARS:
+            raise InvalidAnswer("join.name_too_long", max=NAME_MAX_CHARS)
+        if any(unicodedata.category(ch) == "Cc" for ch in clean):
+            raise InvalidAnswer("join.name_invalid")
+        key = _name_key(clean) if clean else None
+        with self._write() as conn:
+            if key:
+                r = conn.execute(select(participants_table).where(
+                    participants_table.c.group_id == group.id,
+                    participants_table.c.name_key == key)).first()
+                if r is not None:
+                    return Participant(r.id, r.group_id, r.name, r.joined_at, rejoined=True)
+            pid = uuid.uuid4().hex
+            joined = _now()
+            conn.execute(insert(participants_table).values(
+                id=pid, group_id=group.id, name=clean or None, name_key=key, joined_at=joined))
+        return Participant(pid, group.id, clean or None, joined)
+
+    def participant(self, participant_id: str) -> Participant:
+        with self._read() as conn:
+            r = conn.execute(select(participants_table).where(
+                participants_table.c.id == participant_id)).first()
+        if r is None:
+            raise NotFound(f"No participant {participant_id!r}.")
+        return Participant(r.id, r.group_id, r.name, r.joined_at)
+
+    def list_participants(self) -> list[Participant]:
+        with self._read() as conn:
+            rows = conn.execute(select(participants_table).order_by(
+                participants_table.c.joined_at)).all()
+        return [Participant(r.id, r.group_id, r.name, r.joined_at) for r in rows]
+
+    def group_sizes(self) -> dict[int, int]:
+        """Group id -> number of participants who joined it (0 for an empty group)."""
+        with self._read() as conn:
+            rows = conn.execute(select(participants_table.c.group_id, func.count())
+                                .group_by(participants_table.c.group_id)).all()
+        sizes = {g.id: 0 for g in self.list_groups()}
+        sizes.update({gid: n for gid, n in rows})
+        return sizes
+
+    # -- facilitator state ------------------------------------------------------------------
+
+    def _set_open(self, activity_id: str, is_open: bool) -> None:
+        self.activity(activity_id)  # NotFound for an unknown id
+        now = _now()
+        values: dict[str, Any] = {"is_open": is_open}
+        values["opened_at" if is_open else "closed_at"] = now
+        with self._write() as conn:
+            res = conn.execute(update(activity_state_table)
+                               .where(activity_state_table.c.activity_id == activity_id)
+                               .values(**values))
+            if res.rowcount == 0:
+                conn.execute(insert(activity_state_table).values(activity_id=activity_id, **values))
+            conn.execute(insert(events_table).values(
+                at=now, action="open" if is_open else "close", activity_id=activity_id))
+
+    def open_activity(self, activity_id: str) -> None:
+        """Open an activity for answers; the participant page shows the latest opened one."""
+        self._set_open(activity_id, True)
+
+    def close_activity(self, activity_id: str) -> None:
+        """Close an activity: answers are refused, the earlier ones stay."""
+        self._set_open(activity_id, False)
+
+    def is_open(self, activity_id: str) -> bool:
+        return activity_id in self.open_activities()
+
+    def open_activities(self) -> list[str]:
+        """Ids of the open activities, the most recently opened first."""
+        with self._read() as conn:
+            rows = conn.execute(select(activity_state_table.c.activity_id)
+                                .where(activity_state_table.c.is_open.is_(True))
+                                .order_by(activity_state_table.c.opened_at.desc())).all()
+        known = {a.id for a in self.pack.program.activities}
+        return [r[0] for r in rows if r[0] in known]
+
+    def current_activity(self) -> str | None:
+        """The activity the participant page shows: the most recently opened open one."""
+        open_ids = self.open_activities()
+        return open_ids[0] if open_ids else None
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def subject_of(self, activity: Activity, participant: Participant) -> str:
+        """Who owns the answer: the group for group scope, the participant otherwise."""
+        if activity.scope == "group":
+            return f"g:{participant.group_id}"
+        return f"p:{participant.id}"
+
+    def submit(
+        self,
+        activity_id: str,
+        participant_id: str,
+        answer: Mapping[str, Any],
+        *,
+        require_open: bool = True,
+    ) -> Submission:
+        """Store one answer as a new row; the earlier rows stay (an edit keeps its history).
+
+        Raises :class:`InvalidAnswer` (with a catalogue key for the participant's language) for
+        an answer that breaks the activity's rules, :class:`ActivityClosed` when the activity is
+        not open, and :class:`NotFound` for an unknown activity or participant.
+        """
+        activity = self.activity(activity_id)
+        participant = self.participant(participant_id)
+        rows = validate_answer(activity, answer)
+        if require_open and not self.is_open(activity_id):
+            raise ActivityClosed("answer.closed")
+        subject = self.subject_of(activity, participant)
+        now = _now()
+        with self._write() as conn:
+            sid = conn.execute(insert(submissions_table).values(
+                activity_id=activity_id, subject=subject, group_id=participant.group_id,
+                participant_id=participant.id, created_at=now)).inserted_primary_key[0]
+            conn.execute(insert(answers_table), [{"submission_id": sid, **r} for r in rows])
+        return Submission(sid, activity_id, subject, participant.group_id, participant.id, now,
+                          rows_to_answer(rows))
+
+    def latest_answer(self, activity_id: str, participant_id: str) -> Submission | None:
+        """The current answer that ``participant_id`` sees for ``activity_id`` (or None)."""
+        activity = self.activity(activity_id)
+        subject = self.subject_of(activity, self.participant(participant_id))
+        with self._read() as conn:
+            sub = conn.execute(select(submissions_table)
+                               .where(submissions_table.c.activity_id == activity_id,
+                                      submissions_table.c.subject == subject)
+                               .order_by(submissions_table.c.id.desc()).limit(1)).first()
+            if sub is None:
+                return None
+            rows = conn.execute(select(answers_table.c.item_id, answers_table.c.field,
+                                       answers_table.c.value_num, answers_table.c.value_text)
+                                .where(answers_table.c.submission_id == sub.id)).all()
+        return Submission(sub.id, sub.activity_id, sub.subject, sub.group_id, sub.participant_id,
+                          sub.created_at, rows_to_answer([r._asdict() for r in rows]))
+
+    def answer_rows(self, activity_id: str, *, history: bool = False) -> list[dict[str, Any]]:
+        """Tidy answer rows of an activity: one per (submission, item, field).
+
+        By default only the current answer of each subject; ``history=True`` gives every
+        revision. Columns: submission_id, activity_id, subject, group_id, group, participant_id,
+        participant, item_id, field, value_num, value_text, created_at.
+        """
+        self.activity(activity_id)
+        s, a, g, p = submissions_table, answers_table, groups_table, participants_table
+        query = (select(s.c.id.label("submission_id"), s.c.activity_id, s.c.subject, s.c.group_id,
+                        g.c.name.label("group"), s.c.participant_id, p.c.name.label("participant"),
+                        a.c.item_id, a.c.field, a.c.value_num, a.c.value_text, s.c.created_at)
+                 .join(a, a.c.submission_id == s.c.id)
+                 .join(g, g.c.id == s.c.group_id)
+                 .join(p, p.c.id == s.c.participant_id)
+                 .where(s.c.activity_id == activity_id)
+                 .order_by(s.c.id, a.c.item_id, a.c.field))
+        if not history:
+            latest = (select(func.max(s.c.id)).where(s.c.activity_id == activity_id)
+                      .group_by(s.c.subject)).scalar_subquery()
+            query = query.where(s.c.id.in_(latest))
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def answered_subjects(self, activity_id: str) -> set[str]:
+        """Subjects (``g:<group id>`` or ``p:<participant id>``) with an answer."""
+        with self._read() as conn:
+            rows = conn.execute(select(submissions_table.c.subject).distinct()
+                                .where(submissions_table.c.activity_id == activity_id)).all()
+        return {r[0] for r in rows}
+
+    def submission_counts(self) -> dict[str, dict[str, int]]:
+        """Activity id -> {"subjects": answered subjects, "revisions": rows stored}."""
+        s = submissions_table
+        with self._read() as conn:
+            rows = conn.execute(select(s.c.activity_id, func.count(s.c.subject.distinct()),
+                                       func.count()).group_by(s.c.activity_id)).all()
+        counts = {a.id: {"subjects": 0, "revisions": 0} for a in self.pack.program.activities}
+        for aid, subjects, revisions in rows:
+            counts[aid] = {"subjects": subjects, "revisions": revisions}
+        return counts
+
+    def events(self) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(events_table).order_by(events_table.c.id))]
+
+
+# -- answer validation (pure functions, no database) ----------------------------------------
+
+
+def validate_answer(activity: Activity, answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Check an answer against its activity and turn it into answer rows.
+
+    A scale answer is ``{"scores": {item: {dimension: int}}, "reasons": {item: str}}``.
+    Raises :class:`InvalidAnswer` naming the item, field and value.
+    """
+    if not isinstance(answer, Mapping):
+        raise InvalidAnswer("answer.not_mapping")
+    if activity.kind != "scale":
+        raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
+    unknown_keys = set(answer) - {"scores", "reasons"}
+    if unknown_keys:
+        raise InvalidAnswer("answer.unknown_field", field=", ".join(sorted(map(str, unknown_keys))))
+    scores = answer.get("scores") or {}
+    reasons = answer.get("reasons") or {}
+    if not isinstance(scores, Mapping) or not isinstance(reasons, Mapping):
+        raise InvalidAnswer("answer.not_mapping")
+    items = {it.id: it for it in activity.items}
+    dims = {d.id for d in activity.dimensions}
+    rows: list[dict[str, Any]] = []
+    for item_id, values in scores.items():
+        if item_id not in items:
+            raise InvalidAnswer("answer.unknown_item", item=str(item_id))
+        if not isinstance(values, Mapping):
+            raise InvalidAnswer("answer.not_mapping")
+        for dim, value in values.items():
+            if dim not in dims:
+                raise InvalidAnswer("answer.unknown_dimension", item=item_id, dimension=str(dim))
+            if value is None:
+                continue  # skipped
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidAnswer("answer.score_type", item=item_id, dimension=dim,
+                                    value=repr(value)[:40])
+            if not activity.scale_min <= value <= activity.scale_max:
+                raise InvalidAnswer("answer.score_range", item=item_id, dimension=dim, value=value,
+                                    min=activity.scale_min, max=activity.scale_max)
+            rows.append({"item_id": item_id, "field": dim, "value_num": float(value),
+                         "value_text": None})
+    for item_id, reason in reasons.items():
+        if item_id not in items:
+            raise InvalidAnswer("answer.unknown_item", item=str(item_id))
+        if reason is None:
+            continue
+        if not isinstance(reason, str):
+            raise InvalidAnswer("answer.reason_type", item=item_id)
+        if activity.reason == "none":
+            raise InvalidAnswer("answer.reason_not_asked")
+        text = reason.strip()
+        if len(text) > activity.reason_max_chars:
+            raise InvalidAnswer("answer.reason_too_long", item=item_id,
+                                max=activity.reason_max_chars, length=len(text))
+        if text:
+            rows.append({"item_id": item_id, "field": "reason", "value_num": None,
+                         "value_text": text})
+    if not any(r["value_num"] is not None for r in rows):
+        raise InvalidAnswer("answer.empty")
+    if activity.reason == "required":
+        scored = {r["item_id"] for r in rows if r["value_num"] is not None}
+        reasoned = {r["item_id"] for r in rows if r["field"] == "reason"}
+        missing = sorted(scored - reasoned)
+        if missing:
+            raise InvalidAnswer("answer.reason_required", item=missing[0])
+    return rows
+
+
+def rows_to_answer(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Answer rows back into the answer mapping that :meth:`WorkshopStore.submit` takes."""
+    scores: dict[str, dict[str, int]] = {}
+    reasons: dict[str, str] = {}
+    for r in rows:
+        if r["field"] == "reason":
+            reasons[r["item_id"]] = r["value_text"]
+        elif r["value_num"] is not None:
+            scores.setdefault(r["item_id"], {})[r["field"]] = int(r["value_num"])
+    return {"scores": scores, "reasons": reasons}
+
+
+__all__ += ["validate_answer", "rows_to_answer", "CityWorkshopError"]

@@ -46,7 +46,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from .content import Activity, ContentPack, load_pack
 from .errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
 
-__all__ = ["Group", "Participant", "Submission", "WorkshopInfo", "WorkshopStore", "normalize_code"]
+__all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInfo", "WorkshopStore", "normalize_code"]
 
 SCHEMA_VERSION = 1
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
@@ -120,6 +120,13 @@ from sqlalchemy import Index  # noqa: E402
 
 Index("ix_submissions_latest", submissions_table.c.activity_id, submissions_table.c.subject,
       submissions_table.c.id)
+
+
+def default_db_path() -> Path:
+    """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
+    import os
+
+    return Path(os.environ.get("CITYWORKSHOP_DB") or "workshop.db")
 
 
 def _now() -> str:

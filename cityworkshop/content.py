@@ -248,8 +248,8 @@ class Program(_Model):
         for a in self.activities:
             if a.id == activity_id:
                 return a
-        known = ", ".join(a.id for a in self.activities) or "none"
-        raise NotFound(f"Unknown activity {activity_id!r}. Known activities: {known}.")
+        known = ", ".join(a.id for a in self.activities) or "-"
+        raise NotFound(key="error.unknown_activity", activity=activity_id, known=known)
 
     def session_of(self, activity_id: str) -> Session:
         for s in self.sessions:

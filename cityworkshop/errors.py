@@ -10,7 +10,31 @@ from dataclasses import dataclass
 
 
 class CityWorkshopError(Exception):
-    """Base class of every error raised on purpose by cityworkshop."""
+    """Base class of every error raised on purpose by cityworkshop.
+
+    Raised with a catalogue ``key`` (and its ``params``), the error can say itself in the user's
+    language through :meth:`message`; ``str(err)`` is the English text, for logs.
+    """
+
+    key: str | None = None
+    params: dict[str, object]
+
+    def __init__(self, *args: object, key: str | None = None, **params: object):
+        self.key = key
+        self.params = params
+        if key is not None and not args:
+            from .i18n import t
+
+            args = (t(key, "en", **params),)
+        super().__init__(*args)
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` (``id`` or ``en``)."""
+        if self.key is None:
+            return str(self)
+        from .i18n import t
+
+        return t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,13 @@ class ContentError(CityWorkshopError, ValueError):
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
+    def message(self, lang: str) -> str:
+        from .i18n import t
+
+        lines = [t("error.content", lang, n=len(self.problems))]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
 
 class NotFound(CityWorkshopError, KeyError):
     """Something asked for by id or code does not exist."""
@@ -50,16 +81,7 @@ class InvalidAnswer(CityWorkshopError, ValueError):
     """
 
     def __init__(self, key: str, **params: object):
-        self.key = key
-        self.params = params
-        from .i18n import t
-
-        super().__init__(t(key, "en", **params))
-
-    def message(self, lang: str) -> str:
-        from .i18n import t
-
-        return t(self.key, lang, **self.params)
+        super().__init__(key=key, **params)
 
 
 class ActivityClosed(InvalidAnswer):

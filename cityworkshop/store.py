@@ -198,7 +198,6 @@ def _make_engine(path: Path) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -225,8 +224,7 @@ class WorkshopStore:
     def __init__(self, path: str | Path, *, pack: ContentPack | None = None):
         self.path = Path(path)
         if not self.path.is_file():
-            raise StoreError(f"Workshop database not found: {self.path}. "
-                             "Create one with 'cityworkshop init --db PATH'.")
+            raise StoreError(key="store.missing", path=str(self.path))
         self._engine = _make_engine(self.path)
         self._pack = pack
         try:
@@ -254,13 +252,20 @@ class WorkshopStore:
         """
         path = Path(path)
         if path.exists():
-            raise StoreError(f"{path} already exists: choose another path or remove the file first.")
+            raise StoreError(key="store.exists", path=str(path))
         if not path.parent.is_dir():
-            raise StoreError(f"Folder {path.parent} does not exist: create it first.")
+            raise StoreError(key="store.no_folder", path=str(path.parent))
         pack = pack or load_pack(program)
         n_groups = pack.program.groups_default if groups is None else groups
         if not 1 <= n_groups <= 50:
-            raise StoreError(f"--groups must be between 1 and 50 (got {n_groups}).")
+            raise StoreError(key="store.groups_range", n=n_groups)
+        # WAL is a property of the file, kept across connections: set it once, here, so that
+        # opening someone else's SQLite file never changes it.
+        raw = sqlite3.connect(path)
+        try:
+            raw.execute("PRAGMA journal_mode = WAL")
+        finally:
+            raw.close()
         engine = _make_engine(path)
         try:
             metadata.create_all(engine)
@@ -302,15 +307,15 @@ class WorkshopStore:
                 names = {r[0] for r in conn.exec_driver_sql(
                     "SELECT name FROM sqlite_master WHERE type='table'")}
                 if "meta" not in names:
-                    raise StoreError(f"{self.path} is not a cityworkshop database (no 'meta' table).")
+                    raise StoreError(key="store.not_workshop", path=str(self.path))
                 row = conn.execute(select(meta_table.c.value).where(
                     meta_table.c.key == "schema_version")).first()
         except DatabaseError as e:
-            raise StoreError(f"{self.path} is not a cityworkshop database ({e.orig}).") from None
+            raise StoreError(key="store.not_workshop", path=str(self.path)) from None
         version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was made by a newer cityworkshop (schema {version}, "
-                             f"this release reads up to {SCHEMA_VERSION}): upgrade cityworkshop.")
+            raise StoreError(key="store.newer", path=str(self.path), version=version,
+                             supported=SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
@@ -320,7 +325,7 @@ class WorkshopStore:
         with self._write() as conn:
             while version < SCHEMA_VERSION:
                 if version not in steps:
-                    raise StoreError(f"{self.path}: no migration from schema {version}.")
+                    raise StoreError(key="store.no_migration", path=str(self.path), version=version)
                 steps[version](conn)
                 version += 1
             conn.execute(update(meta_table).where(meta_table.c.key == "schema_version")

@@ -1,11 +1,9 @@
-"""Shared fixtures: a temporary workshop database, a seeded random generator, Jupyter dirs kept
-out of $HOME, and a guard that fails a test when a widget callback raised (ipywidgets only logs
-those)."""
+"""Shared fixtures: a temporary workshop database, a seeded random generator, and a guard that
+fails a test when a widget callback raised (ipywidgets only logs those)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import random
 from pathlib import Path
 
@@ -14,15 +12,6 @@ import pytest
 from cityworkshop.store import WorkshopStore
 
 ACTIVITY = "disruptive-scoring"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _jupyter_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
-    base = tmp_path_factory.mktemp("jupyter-home")
-    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        path = base / var.lower()
-        path.mkdir()
-        os.environ.setdefault(var, str(path))
 
 
 @pytest.fixture

@@ -1,0 +1,307 @@
+"""The ``cityworkshop`` command: thin wrappers over the store, the demo and the servers.
+
+Every command takes ``--db PATH`` (default ``$CITYWORKSHOP_DB``, else ``./workshop.db``). A missing
+file, a file that is not a workshop database or an unknown activity gives one clear line on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import CityWorkshopError
+from .i18n import LANGUAGES, default_lang, t
+
+__all__ = ["main", "notebooks_dir"]
+
+
+def notebooks_dir() -> Path:
+    """The guided notebooks: installed beside the package, or ``notebooks/`` of a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_notebooks", here.parent / "notebooks"):
+        if (candidate / "participant.ipynb").is_file():
+            return candidate
+    raise CityWorkshopError(f"Guided notebooks not found next to {here}.")
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from .store import WorkshopStore
+
+    return WorkshopStore(args.db)
+
+
+def _activity_title(store: Any, activity_id: str, lang: str) -> str:
+    return store.activity(activity_id).title.get(lang)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .store import WorkshopStore
+
+    with WorkshopStore.create(args.db, program=args.program, groups=args.groups) as store:
+        groups = store.list_groups()
+        print(t("cli.init_done", args.lang, path=args.db, n=len(groups)))
+        for g in groups:
+            print(f"  {g.name}: {g.code}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import DEMO_SEED, make_demo
+
+    if args.db.exists() and args.force:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
+    with make_demo(args.db, seed=args.seed if args.seed is not None else DEMO_SEED) as store:
+        groups = store.list_groups()
+        print(t("cli.demo_done", args.lang, path=args.db,
+                participants=len(store.list_participants()), groups=len(groups)))
+        for g in groups:
+            print(f"  {g.name}: {g.code}")
+    return 0
+
+
+def status_dict(store: Any) -> dict[str, Any]:
+    """What ``cityworkshop status --json`` prints."""
+    sizes = store.group_sizes()
+    open_ids = set(store.open_activities())
+    counts = store.submission_counts()
+    info = store.info()
+    return {
+        "program": info.program_id,
+        "demo": info.is_demo,
+        "participants": sum(sizes.values()),
+        "groups": [{"name": g.name, "code": g.code, "participants": sizes.get(g.id, 0)}
+                   for g in store.list_groups()],
+        "activities": [{"id": a.id, "kind": a.kind, "scope": a.scope, "open": a.id in open_ids,
+                        "submissions": counts[a.id]["subjects"],
+                        "revisions": counts[a.id]["revisions"]}
+                       for a in store.pack.program.activities],
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        status = status_dict(store)
+        if args.json:
+            print(json.dumps(status, ensure_ascii=False, indent=2))
+            return 0
+        lang = args.lang
+        if status["demo"]:
+            print(t("demo.banner", lang))
+        print(f"{t('status.participants', lang)}: {status['participants']}")
+        print(f"{t('status.groups', lang)}:")
+        for g in status["groups"]:
+            print(f"  {g['name']:<12} {g['code']}  {g['participants']:>3}")
+        print(f"{t('status.activities', lang)}:")
+        for a in status["activities"]:
+            state = t("status.open" if a["open"] else "status.closed", lang)
+            print(f"  {a['id']:<24} {a['kind']:<9} {a['scope']:<11} {state:<8} "
+                  f"{a['submissions']} {t('status.answers', lang)}")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        store.open_activity(args.activity)
+        print(t("cli.opened", args.lang, activity=_activity_title(store, args.activity, args.lang)))
+    return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        store.close_activity(args.activity)
+        print(t("cli.closed", args.lang, activity=_activity_title(store, args.activity, args.lang)))
+    return 0
+
+
+def _print_qr(url: str) -> None:
+    try:
+        import segno
+    except ImportError:  # pragma: no cover - segno is a dependency
+        return
+    segno.make(url, error="m").terminal(compact=True)
+
+
+def _lan_address() -> str | None:
+    """This machine's address on the venue network (no packet is sent)."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # UDP connect only picks a route; nothing is sent
+            return str(s.getsockname()[0])
+    except OSError:
+        return None
+
+
+def _announce(url: str, host: str, port: int, lang: str) -> None:
+    print(t("cli.serve_url", lang, url=url))
+    shown = url
+    if host in ("0.0.0.0", "::"):
+        ip = _lan_address()
+        if ip:
+            shown = f"http://{ip}:{port}/"
+            print(t("cli.serve_lan", lang, url=shown))
+    _print_qr(shown)
+    print(t("cli.serve_stop", lang))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import start_participant_server
+
+    _store(args).close()  # a clear error now rather than in every participant's kernel
+    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang)
+    try:
+        server.wait_ready(60)
+        _announce(server.url, args.host, args.port, args.lang)
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _lab_folder(db: Path) -> Path:
+    """A work folder beside the database with copies of the guided notebooks.
+
+    The facilitator's saved outputs and edits stay there, not in the installed package.
+    """
+    folder = db.resolve().parent / f"{db.stem}-notebooks"
+    folder.mkdir(exist_ok=True)
+    for nb in sorted(notebooks_dir().glob("*.ipynb")):
+        if nb.name != "participant.ipynb" and not (folder / nb.name).exists():
+            shutil.copy2(nb, folder / nb.name)
+    return folder
+
+
+def _lab_command(db: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+    folder = _lab_folder(db)
+    env = dict(os.environ, CITYWORKSHOP_DB=str(db.resolve()))
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--ServerApp.root_dir={folder}"]
+    return cmd, env, folder
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    _store(args).close()
+    cmd, env, folder = _lab_command(args.db, args.port)
+    print(t("cli.lab_url", args.lang, url=f"http://127.0.0.1:{args.port}/lab  ({folder})"))
+    proc = subprocess.Popen(cmd, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        return 0
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Start the facilitator's JupyterLab and the participant page together (the main job)."""
+    from .serve import start_participant_server
+
+    if args.demo and not args.db.exists():
+        cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
+    _store(args).close()
+    cmd, env, folder = _lab_command(args.db, args.lab_port)
+    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang)
+    lab = subprocess.Popen(cmd, env=env)
+    try:
+        server.wait_ready(60)
+        _announce(server.url, args.host, args.port, args.lang)
+        print(t("cli.lab_url", args.lang, url=f"http://127.0.0.1:{args.lab_port}/lab  ({folder})"))
+        lab.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if lab.poll() is None:
+            lab.send_signal(signal.SIGINT)
+            try:
+                lab.wait(10)
+            except subprocess.TimeoutExpired:
+                lab.kill()
+        server.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .store import default_db_path
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=default_db_path(),
+                        help="workshop database (default: $CITYWORKSHOP_DB, else ./workshop.db)")
+    common.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
+                        help="language of messages and pages (default: id)")
+
+    parser = argparse.ArgumentParser(
+        prog="cityworkshop",
+        description="Run a city-branding leadership workshop from Jupyter, offline.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create a new workshop of the reference program")
+    p.add_argument("--groups", type=int, default=None, help="number of groups (default: 5)")
+    p.add_argument("--program", default="tangsel-elp", help="program id in the content pack")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="create a demo workshop with made-up answers")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: 2008)")
+    p.add_argument("--force", action="store_true", help="replace an existing file at --db")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("status", parents=[common], help="groups, codes, activities and answers")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_status)
+
+    for name, func, text in (("open", cmd_open, "open an activity for participants"),
+                             ("close", cmd_close, "close an activity")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("activity", help="activity id, e.g. disruptive-scoring")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the participant page (Voila)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on; 0.0.0.0 lets phones on the venue network in")
+    p.add_argument("--port", type=int, default=8866)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("lab", parents=[common], help="JupyterLab on the guided notebooks")
+    p.add_argument("--port", type=int, default=8888)
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("up", parents=[common],
+                       help="JupyterLab and the participant page together (the main job)")
+    p.add_argument("--demo", action="store_true", help="create a demo workshop first if --db is missing")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8866, help="participant page port")
+    p.add_argument("--lab-port", type=int, default=8888)
+    p.set_defaults(func=cmd_up)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CityWorkshopError as e:
+        print(t("cli.error", args.lang, message=e.message(args.lang)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The ``cityworkshop`` command: every command, its JSON, and its errors (one line, exit 2)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cityworkshop.cli import main
+from cityworkshop.store import WorkshopStore
+
+ACTIVITY = "disruptive-scoring"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_prints_every_group_code(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    code, out, _ = run(capsys, "init", "--db", str(db), "--groups", "4")
+    assert code == 0
+    with WorkshopStore(db) as store:
+        codes = [g.code for g in store.list_groups()]
+    assert len(codes) == 4
+    for c in codes:
+        assert c in out
+
+
+def test_init_refuses_an_existing_file(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    run(capsys, "init", "--db", str(db))
+    code, out, err = run(capsys, "init", "--db", str(db))
+    assert code == 2
+    assert str(db) in err and len(err.strip().splitlines()) == 1
+
+
+def test_status_json_has_the_documented_shape(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    run(capsys, "init", "--db", str(db), "--groups", "3")
+    with WorkshopStore(db) as store:
+        g = store.list_groups()
+        a = store.join(g[0].code, "Ayu")
+        store.join(g[0].code, "Budi")
+        store.join(g[2].code)
+        store.open_activity(ACTIVITY)
+        store.submit(ACTIVITY, a.id, {"scores": {"mobility": {"now": 2, "target": 4}}})
+    code, out, _ = run(capsys, "status", "--db", str(db), "--json")
+    assert code == 0
+    status = json.loads(out)
+    assert status["participants"] == 3
+    assert [(x["name"], x["code"], x["participants"]) for x in status["groups"]] == [
+        (g[0].name, g[0].code, 2), (g[1].name, g[1].code, 0), (g[2].name, g[2].code, 1)]
+    (act,) = status["activities"]
+    assert act == {"id": ACTIVITY, "kind": "scale", "scope": "group", "open": True,
+                   "submissions": 1, "revisions": 1}
+
+
+def test_open_and_close_change_what_participants_see(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    run(capsys, "init", "--db", str(db))
+    assert run(capsys, "open", "--db", str(db), ACTIVITY)[0] == 0
+    with WorkshopStore(db) as store:
+        assert store.current_activity() == ACTIVITY
+    code, out, _ = run(capsys, "close", "--db", str(db), ACTIVITY, "--lang", "en")
+    assert code == 0 and "closed" in out
+    with WorkshopStore(db) as store:
+        assert store.current_activity() is None
+
+
+def test_demo_is_marked_and_answered(tmp_path, capsys):
+    db = tmp_path / "d.db"
+    code, out, _ = run(capsys, "demo", "--db", str(db))
+    assert code == 0 and "DEMO" in out
+    code, out, _ = run(capsys, "status", "--db", str(db), "--json")
+    status = json.loads(out)
+    assert status["demo"] is True
+    assert status["participants"] == 40 and len(status["groups"]) == 5
+    assert status["activities"][0]["submissions"] == 5
+
+
+@pytest.mark.parametrize("lang, words", [("id", "tidak ditemukan"), ("en", "not found")])
+def test_missing_database_is_one_line_in_the_users_language(tmp_path, capsys, lang, words):
+    code, out, err = run(capsys, "status", "--db", str(tmp_path / "nope.db"), "--lang", lang)
+    assert code == 2 and out == ""
+    assert words in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "nope.db").exists()  # looking must not create it
+
+
+def test_a_file_that_is_not_a_workshop_is_refused_and_left_alone(tmp_path, capsys):
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (x)")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    for path in (other, text):
+        code, _, err = run(capsys, "open", "--db", str(path), ACTIVITY, "--lang", "en")
+        assert code == 2
+        assert "not a cityworkshop database" in err and len(err.strip().splitlines()) == 1
+    assert other.read_bytes() == before
+    assert text.read_text() == "hello"
+
+
+def test_unknown_activity_names_the_known_ones(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    run(capsys, "init", "--db", str(db))
+    code, _, err = run(capsys, "open", "--db", str(db), "no-such-thing", "--lang", "en")
+    assert code == 2
+    assert "no-such-thing" in err and ACTIVITY in err and len(err.strip().splitlines()) == 1
+
+
+def test_db_defaults_to_the_environment_variable(tmp_path):
+    db = tmp_path / "env.db"
+    env = dict(os.environ, CITYWORKSHOP_DB=str(db))
+    subprocess.run([sys.executable, "-m", "cityworkshop.cli", "init"], env=env, check=True,
+                   capture_output=True)
+    assert db.is_file()
+
+
+def test_console_script_error_has_no_traceback(tmp_path):
+    exe = Path(sys.executable).with_name("cityworkshop")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    proc = subprocess.run([str(exe), "close", "--db", str(tmp_path / "x.db"), ACTIVITY],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -12,7 +12,6 @@ Every problem of every file is collected and reported at once, with file and fie
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -336,14 +335,28 @@ def _validate(model: type[_Model], raw: Any, path: Path, problems: list[Problem]
         return None
 
 
-def _iter_criterion_facts(fw: Framework) -> Iterator[tuple[int, str]]:
-    for i, c in enumerate(fw.criteria):
-        for key in c.facts:
-            yield i, key
+def _agenda_problems(sessions: list[Session], path: Path, problems: list[Problem]) -> None:
+    """Order and unique ids of sessions, checked on the sessions that are valid on their own.
+
+    Pydantic skips a model's own validator when one of its fields failed, so these checks run
+    here too: a broken field elsewhere in the program must not hide an overlap.
+    """
+    for a, b in zip(sessions, sessions[1:], strict=False):
+        if b.start < a.end:
+            problems.append(Problem(str(path), "sessions", f"session {b.id!r} starts at "
+                                    f"{b.start:%H:%M}, before {a.id!r} ends at {a.end:%H:%M}"))
+    ids = [s.id for s in sessions] + [a.id for s in sessions for a in s.activities]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        problems.append(Problem(str(path), "sessions", "session and activity ids must be unique; "
+                                f"repeated: {', '.join(dup)}"))
 
 
 def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -> ContentPack:
     """Load and validate a program with its city and frameworks.
+
+    Every file is read and checked even when an earlier one is broken, so that one error lists
+    every problem.
 
     Parameters
     ----------
@@ -360,60 +373,74 @@ def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -
     base = Path(root) if root is not None else data_dir()
     problems: list[Problem] = []
     prog_path = base / "programs" / f"{program}.yaml"
-    prog = _validate(Program, _read_yaml(prog_path, problems), prog_path, problems)
-    if prog is None:
-        raise ContentError(problems)
+    raw_prog = _read_yaml(prog_path, problems)
+    prog = _validate(Program, raw_prog, prog_path, problems)
+    rp: dict[str, Any] = raw_prog if isinstance(raw_prog, dict) else {}
+    city_id = prog.city if prog else rp.get("city")
+    fw_ids = list(prog.frameworks) if prog else [
+        f for f in (rp.get("frameworks") or []) if isinstance(f, str)]
 
-    city_path = base / "cities" / f"{prog.city}.yaml"
-    city = _validate(City, _read_yaml(city_path, problems), city_path, problems)
+    # Sessions that are valid on their own: for the agenda checks and items_from.
+    sessions: list[tuple[int, Session]] = []
+    for si, raw_s in enumerate(rp.get("sessions") or []):
+        try:
+            sessions.append((si, Session.model_validate(raw_s)))
+        except ValidationError:
+            pass  # reported by the Program validation above
+    _agenda_problems([s for _, s in sessions], prog_path, problems)
+    for si, s in sessions:
+        for ai, a in enumerate(s.activities):
+            if a.items_from and a.items_from not in fw_ids:
+                problems.append(Problem(
+                    str(prog_path), f"sessions[{si}].activities[{ai}].items_from",
+                    f"framework {a.items_from!r} is not listed in the program's frameworks"))
+
+    files = {"program": str(prog_path)}
+    city = None
+    fact_keys: set[str] | None = None
+    if isinstance(city_id, str):
+        city_path = base / "cities" / f"{city_id}.yaml"
+        files["city"] = str(city_path)
+        raw_city = _read_yaml(city_path, problems)
+        city = _validate(City, raw_city, city_path, problems)
+        if isinstance(raw_city, dict):
+            fact_keys = {f.get("key") for f in raw_city.get("facts") or [] if isinstance(f, dict)}
+        if city is not None and city.id != city_id:
+            problems.append(Problem(str(city_path), "id", f"is {city.id!r}, expected {city_id!r}"))
 
     frameworks: dict[str, Framework] = {}
-    files = {"program": str(prog_path), "city": str(city_path)}
-    for fid in prog.frameworks:
+    for fid in fw_ids:
         fw_path = base / "frameworks" / f"{fid}.yaml"
-        fw = _validate(Framework, _read_yaml(fw_path, problems), fw_path, problems)
         files[f"framework:{fid}"] = str(fw_path)
+        raw_fw = _read_yaml(fw_path, problems)
+        fw = _validate(Framework, raw_fw, fw_path, problems)
+        if isinstance(raw_fw, dict) and fact_keys is not None:
+            for i, c in enumerate(raw_fw.get("criteria") or []):
+                for key in (c.get("facts") or []) if isinstance(c, dict) else []:
+                    if key not in fact_keys:
+                        problems.append(Problem(str(fw_path), f"criteria[{i}].facts",
+                                                f"unknown fact {key!r}"))
         if fw is None:
             continue
         if fw.id != fid:
             problems.append(Problem(str(fw_path), "id", f"is {fw.id!r}, expected {fid!r}"))
-        if city is not None:
-            keys = {f.key for f in city.facts}
-            for i, key in _iter_criterion_facts(fw):
-                if key not in keys:
-                    problems.append(
-                        Problem(str(fw_path), f"criteria[{i}].facts", f"unknown fact {key!r}")
-                    )
         frameworks[fid] = fw
 
-    if city is not None and city.id != prog.city:
-        problems.append(Problem(str(city_path), "id", f"is {city.id!r}, expected {prog.city!r}"))
+    if problems or prog is None or city is None:
+        # The model's own validator and the checks above may both report one overlap.
+        unique = {(p.file, p.message): p for p in reversed(problems)}
+        raise ContentError(list(reversed(unique.values())))
 
     # Resolve items_from into items so that every later layer sees plain items.
-    sessions = []
-    for si, s in enumerate(prog.sessions):
+    resolved = []
+    for s in prog.sessions:
         acts = []
-        for ai, a in enumerate(s.activities):
-            where = f"sessions[{si}].activities[{ai}].items_from"
+        for a in s.activities:
             if a.items_from:
-                if a.items_from not in prog.frameworks:
-                    problems.append(
-                        Problem(
-                            str(prog_path),
-                            where,
-                            f"framework {a.items_from!r} is not listed in the program's frameworks",
-                        )
-                    )
-                elif a.items_from in frameworks:
-                    fw = frameworks[a.items_from]
-                    items = tuple(
-                        Item(id=c.id, label=c.name, help=c.question) for c in fw.criteria
-                    )
-                    a = a.model_copy(update={"items": items})
+                fw = frameworks[a.items_from]
+                items = tuple(Item(id=c.id, label=c.name, help=c.question) for c in fw.criteria)
+                a = a.model_copy(update={"items": items})
             acts.append(a)
-        sessions.append(s.model_copy(update={"activities": tuple(acts)}))
-
-    if problems or city is None:
-        raise ContentError(problems)
-    prog = prog.model_copy(update={"sessions": tuple(sessions)})
+        resolved.append(s.model_copy(update={"activities": tuple(acts)}))
+    prog = prog.model_copy(update={"sessions": tuple(resolved)})
     return ContentPack(program=prog, city=city, frameworks=frameworks, files=files)

@@ -26,7 +26,7 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import machine_line, write_section  # noqa: E402
+from _report import machine, write_section  # noqa: E402
 
 from cityworkshop.serve import start_participant_server  # noqa: E402
 from cityworkshop.store import WorkshopStore  # noqa: E402
@@ -147,7 +147,7 @@ def main() -> None:
     rss_bare, rss_ours = med("bare", 1), med("ours", 1)
     uss_bare, uss_ours = med("bare", 2), med("ours", 2)
     lines = [
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine_line()}; "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine()}; "
         f"median of {args.rounds} rounds after one warm-up each, Chromium 390x844.",
         "",
         "| measure | bare Voila + 1 slider | participant page | ratio | target |",

@@ -1,0 +1,193 @@
+"""Serve the participant page with Voila, offline and exposing nothing else.
+
+The pages layer's server side: :func:`start_participant_server` runs ``python -m voila`` on a
+copy of ``participant.ipynb`` alone in a fresh temporary folder (so neither the database, nor
+other notebooks, nor the notebook's source can be fetched), with our CDN-free ``cityworkshop``
+template, source stripping, a fixed IP and port (no silent move to another port), and the
+database and language passed through the environment. :func:`run_participant_server` is the
+blocking version for the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = [
+    "ParticipantServer",
+    "participant_notebook_path",
+    "run_participant_server",
+    "start_participant_server",
+    "template_root",
+]
+
+NOTEBOOK_NAME = "participant.ipynb"
+TEMPLATE_NAME = "cityworkshop"
+
+
+def participant_notebook_path() -> Path:
+    """The participant notebook: installed in ``cityworkshop/_notebooks`` or from the checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_notebooks" / NOTEBOOK_NAME, here.parent / "notebooks" / NOTEBOOK_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{NOTEBOOK_NAME} not found in {here / '_notebooks'} nor in "
+                            f"{here.parent / 'notebooks'}: reinstall cityworkshop.")
+
+
+def template_root() -> Path:
+    """The folder to put on ``JUPYTER_PATH`` so that Voila finds ``voila/templates/cityworkshop``."""
+    return Path(__file__).resolve().parent
+
+
+class ParticipantServer:
+    """A running Voila server of the participant page; stop it with :meth:`stop` or ``with``.
+
+    Attributes
+    ----------
+    url
+        The page's address, e.g. ``http://127.0.0.1:8866/``.
+    pid
+        The process id of the Voila server.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], host: str, port: int, workdir: Path,
+                 log_path: Path):
+        self.process = process
+        self.host = host
+        self.port = port
+        self.workdir = workdir
+        self.log_path = log_path
+        connect_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        self.url = f"http://{connect_host}:{port}/"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until the server accepts TCP connections (a page GET would start a kernel).
+
+        Raises ``RuntimeError`` with the server's log if it exits, ``TimeoutError`` if it is
+        not up within ``timeout`` seconds.
+        """
+        host = self.url.split("//", 1)[1].rsplit(":", 1)[0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Voila exited with code {self.process.returncode}:\n{self.log()}")
+            try:
+                with socket.create_connection((host, self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError(f"Voila did not listen on {self.url} within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        """The server's output so far (its last 8,000 characters)."""
+        try:
+            return self.log_path.read_text("utf-8", errors="replace")[-8000:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate the server by its PID (and its kernels with it), wait, clean its folder."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> ParticipantServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _command(notebook: Path, host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+            f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+            f"--template={TEMPLATE_NAME}", "--strip_sources=True",
+            "--Voila.show_tracebacks=False"]
+
+
+def _environment(db_path: Path, lang: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["CITYWORKSHOP_DB"] = str(db_path)
+    env["CITYWORKSHOP_LANG"] = lang
+    paths = [str(template_root())]
+    if env.get("JUPYTER_PATH"):
+        paths.append(env["JUPYTER_PATH"])
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
+                             lang: str = "id") -> ParticipantServer:
+    """Start Voila serving the participant page of the workshop at ``db_path``.
+
+    Parameters
+    ----------
+    db_path
+        The workshop database (must exist); passed as an absolute path in ``CITYWORKSHOP_DB``.
+    host, port
+        Where to listen. ``0.0.0.0`` lets phones on the venue network in. The port is not moved
+        if it is taken: Voila fails instead.
+    lang
+        ``"id"`` or ``"en"``: the page's starting language.
+
+    Returns
+    -------
+    ParticipantServer
+        Call :meth:`ParticipantServer.wait_ready` before opening the page.
+
+    Examples
+    --------
+    >>> with start_participant_server("workshop.db", port=8866) as server:  # doctest: +SKIP
+    ...     server.wait_ready()
+    ...     print(server.url)
+    """
+    db = Path(db_path).resolve()
+    if not db.is_file():
+        raise FileNotFoundError(f"Workshop database not found: {db}. "
+                                "Create one with 'cityworkshop init --db PATH'.")
+    workdir = Path(tempfile.mkdtemp(prefix="cityworkshop-page-"))
+    serve_dir = workdir / "page"
+    serve_dir.mkdir()
+    notebook = serve_dir / NOTEBOOK_NAME
+    shutil.copyfile(participant_notebook_path(), notebook)
+    log_path = workdir / "voila.log"
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(_command(notebook, host, port), cwd=serve_dir,
+                                   env=_environment(db, lang), stdout=log_file,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return ParticipantServer(process, host, port, workdir, log_path)
+
+
+def run_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
+                           lang: str = "id", *, ready_timeout: float = 60.0) -> int:
+    """Serve the participant page until Ctrl+C (or until Voila exits); returns an exit code."""
+    server = start_participant_server(db_path, host, port, lang)
+    try:
+        server.wait_ready(ready_timeout)
+        print(server.url, flush=True)
+        while server.process.poll() is None:
+            time.sleep(0.5)
+        print(server.log(), file=sys.stderr)
+        return server.process.returncode or 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()

@@ -1,0 +1,286 @@
+"""The participant page in plain pytest: set widget values, click, assert on the store and screen."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cityworkshop.demo import make_demo
+from cityworkshop.participant import ParticipantPage
+from cityworkshop.store import WorkshopStore
+
+ACTIVITY = "disruptive-scoring"
+
+
+def _texts(widget) -> str:
+    """Everything a participant can read in a widget tree (HTML values, labels, descriptions)."""
+    parts = []
+    for attr in ("value", "description", "placeholder"):
+        v = getattr(widget, attr, None)
+        if isinstance(v, str):
+            parts.append(v)
+    for child in getattr(widget, "children", ()):
+        parts.append(_texts(child))
+    return "\n".join(parts)
+
+
+def _join(page: ParticipantPage, code: str, name: str = "") -> None:
+    page.code.value = code
+    page.name.value = name
+    page.join_button.click()
+
+
+@pytest.fixture
+def code(store: WorkshopStore) -> str:
+    return store.list_groups()[0].code
+
+
+def test_wrong_code_says_so_and_allows_another_try(store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(store, lang="id")
+    _join(page, "NOPE99")
+    assert page.screen == "join"
+    assert "tidak dikenal" in page.status.value and "NOPE99" in page.status.value
+    _join(page, "")
+    assert "Isi kode grup" in page.status.value
+    _join(page, code.lower())
+    assert page.screen == "wait"
+    assert store.list_participants()
+
+
+def test_waiting_then_the_facilitator_opens(store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(store)
+    _join(page, code, "Budi")
+    assert page.screen == "wait"
+    assert "Mohon tunggu" in _texts(page.widget)
+    page.poll()
+    assert page.screen == "wait"
+    store.open_activity(ACTIVITY)
+    page.poll()
+    assert page.screen == "form" and page.form is not None
+    assert page.form in page.body.children
+    store.close_activity(ACTIVITY)
+    page.poll()
+    assert page.screen == "wait"
+
+
+def test_submit_stores_a_row_and_confirms(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code, "Ayu")
+    page.form.scores["mobility"]["now"].value = 2
+    page.form.scores["mobility"]["target"].value = 4
+    page.form.reasons["mobility"].value = "Macet"
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    sent = _texts(page.widget)
+    assert "Terkirim" in sent and "WIB" in sent and "1 dari 10" in sent
+    rows = {(r["item_id"], r["field"]): r for r in open_store.answer_rows(ACTIVITY)}
+    assert rows[("mobility", "now")]["value_num"] == 2
+    assert rows[("mobility", "target")]["value_num"] == 4
+    assert rows[("mobility", "reason")]["value_text"] == "Macet"
+    # "Ubah jawaban": back to the form with the answer, send again -> a new row
+    page.edit_button.click()
+    assert page.screen == "form"
+    assert page.form.scores["mobility"]["now"].value == 2
+    page.form.scores["mobility"]["now"].value = 3
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    assert len({r["submission_id"] for r in open_store.answer_rows(ACTIVITY, history=True)}) == 2
+    assert open_store.answer_rows(ACTIVITY)[0]["value_num"] == 3
+
+
+def test_rejoin_restores_answers_for_any_group_member(open_store: WorkshopStore,
+                                                      code: str) -> None:
+    first = ParticipantPage(open_store)
+    _join(first, code, "Siti")
+    first.form.scores["data_driven"]["now"].value = 1
+    first.form.reasons["data_driven"].value = "Belum terhubung"
+    first.form.send_button.click()
+    assert first.screen == "sent"
+
+    again = ParticipantPage(open_store)  # a reload: a new page object
+    _join(again, code, " siti ")
+    assert again.participant.id == first.participant.id
+    assert "kembali" in again.status.value  # welcome back
+    assert again.form.value == {"scores": {"data_driven": {"now": 1}},
+                                "reasons": {"data_driven": "Belum terhubung"}}
+
+    other = ParticipantPage(open_store)  # group scope: another member sees the group's answer
+    _join(other, code, "Eko")
+    assert other.form.scores["data_driven"]["now"].value == 1
+
+    stranger = ParticipantPage(open_store)
+    _join(stranger, open_store.list_groups()[1].code, "Siti")
+    assert stranger.form.value == {"scores": {}, "reasons": {}}
+
+
+def test_poll_keeps_what_is_typed_and_follows_unedited_forms(open_store: WorkshopStore,
+                                                              code: str) -> None:
+    typing, idle, sender = (ParticipantPage(open_store) for _ in range(3))
+    for page, name in ((typing, "A"), (idle, "B"), (sender, "C")):
+        _join(page, code, name)
+    typing.form.reasons["mobility"].value = "sedang mengetik"
+    sender.form.scores["mobility"]["now"].value = 5
+    sender.form.send_button.click()
+    typing.poll()
+    idle.poll()
+    assert typing.form.reasons["mobility"].value == "sedang mengetik"
+    assert typing.form.scores["mobility"]["now"].value is None
+    assert idle.form.scores["mobility"]["now"].value == 5  # nothing typed: shows the news
+    # closed and reopened: the unsent text comes back
+    open_store.close_activity(ACTIVITY)
+    typing.poll()
+    assert typing.screen == "wait"
+    open_store.open_activity(ACTIVITY)
+    typing.poll()
+    assert typing.form.reasons["mobility"].value == "sedang mengetik"
+
+
+def test_closed_activity_refuses_with_the_message(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.scores["mobility"]["now"].value = 2
+    open_store.close_activity(ACTIVITY)
+    page.form.send_button.click()
+    assert page.screen == "form"
+    assert "sudah ditutup" in page.form.status.value
+    assert open_store.answer_rows(ACTIVITY) == []
+    assert not page.form.send_button.disabled
+
+
+def test_participant_text_is_escaped(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    evil = '<img src=x onerror="alert(1)">'
+    _join(page, code, evil)
+    assert "<img" not in page.who.value and "&lt;img" in page.who.value
+    page.form.scores["mobility"]["now"].value = 2
+    page.form.reasons["mobility"].value = "<script>alert(2)</script>"
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    assert "<script>" not in page.sent_info.value
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page.sent_info.value
+    assert open_store.answer_rows(ACTIVITY)[-1]["value_text"] == "<script>alert(2)</script>"
+
+
+def test_reason_over_the_limit_is_refused(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.scores["mobility"]["now"].value = 2
+    page.form.reasons["mobility"].value = "x" * 2001
+    page.form.send_button.click()
+    assert page.screen == "form"
+    status = page.form.status.value
+    assert "terlalu panjang" in status and "2001" in status and "2000" in status
+    label = open_store.activity(ACTIVITY).item("mobility").label.get("id")
+    assert label in status and "mobility" not in status  # named by its label, not its id
+    assert open_store.answer_rows(ACTIVITY) == []
+
+
+def test_empty_answer_is_refused(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.send_button.click()
+    assert page.screen == "form"
+    assert "setidaknya satu" in page.form.status.value
+
+
+def test_locked_database_waits_and_succeeds(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.scores["mobility"]["now"].value = 4
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        con = sqlite3.connect(open_store.path, timeout=0, isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(1.0)
+        con.execute("COMMIT")
+        con.close()
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    assert locked.wait(5)
+    started = time.monotonic()
+    page.form.send_button.click()
+    waited = time.monotonic() - started
+    thread.join()
+    assert waited >= 0.5, "the submission did not wait for the lock"
+    assert page.screen == "sent"
+    assert open_store.answer_rows(ACTIVITY)[0]["value_num"] == 4
+    assert "locked" not in _texts(page.widget).lower()
+
+
+def test_unexpected_error_is_friendly_and_logged(open_store: WorkshopStore, code: str,
+                                                 monkeypatch, caplog) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.scores["mobility"]["now"].value = 4
+
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(open_store, "submit", boom)
+    page.form.send_button.click()
+    assert "Maaf, terjadi kesalahan" in page.form.status.value
+    assert "disk on fire" not in _texts(page.widget)
+    assert "disk on fire" in caplog.text
+
+
+def test_english_and_language_toggle_keep_typing(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store, lang="en")
+    assert page.join_button.description == "Join"
+    _join(page, code)
+    page.form.scores["mobility"]["now"].value = 3
+    page.lang_button.click()
+    assert page.lang == "id" and page.form.send_button.description == "Kirim"
+    assert page.form.scores["mobility"]["now"].value == 3
+
+
+def test_demo_banner(tmp_path: Path) -> None:
+    with make_demo(tmp_path / "demo.db", groups=2, participants_per_group=1) as demo:
+        page = ParticipantPage(demo)
+        assert "DATA DEMO" in page.banner.value
+    with WorkshopStore.create(tmp_path / "real.db", groups=2) as real:
+        assert ParticipantPage(real).banner.value == ""
+
+
+def test_opens_a_path_and_does_not_poll_without_an_event_loop(open_store: WorkshopStore) -> None:
+    page = ParticipantPage(open_store.path)
+    shown = page.show()
+    assert shown is page.widget and page._task is None
+    page.store.close()
+
+
+def test_poll_task_runs_on_a_running_loop(open_store: WorkshopStore, code: str,
+                                          monkeypatch) -> None:
+    import asyncio
+
+    import cityworkshop.participant as participant
+
+    monkeypatch.setattr(participant, "POLL_SECONDS", 0.05)
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    open_store.close_activity(ACTIVITY)
+
+    async def run() -> None:
+        page.show()
+        assert page._task is not None
+        await asyncio.sleep(0.3)
+        page.stop_polling()
+
+    asyncio.run(run())
+    assert page.screen == "wait"
+
+
+def test_page_kernel_stays_lean() -> None:
+    code = ("import sys; import cityworkshop.participant; "
+            "bad = [m for m in ('pandas', 'plotly', 'cityworkshop.analysis', 'cityworkshop.charts')"
+            " if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

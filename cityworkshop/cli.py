@@ -159,7 +159,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import start_participant_server
 
     _store(args).close()  # a clear error now rather than in every participant's kernel
-    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang)
+    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
+                                      preheat=args.preheat)
     try:
         server.wait_ready(60)
         _announce(server.url, args.host, args.port, args.lang)
@@ -217,7 +218,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
     _store(args).close()
     cmd, env, folder = _lab_command(args.db, args.lab_port)
-    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang)
+    server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
+                                      preheat=args.preheat)
     lab = subprocess.Popen(cmd, env=env)
     try:
         server.wait_ready(60)
@@ -275,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on; 0.0.0.0 lets phones on the venue network in")
     p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--preheat", type=int, default=2,
+                   help="kernels kept ready with the page rendered (0: none; ~75 MB each)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("lab", parents=[common], help="JupyterLab on the guided notebooks")
@@ -287,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="participant page port")
     p.add_argument("--lab-port", type=int, default=8888)
+    p.add_argument("--preheat", type=int, default=2, help="see 'serve --preheat'")
     p.set_defaults(func=cmd_up)
     return parser
 

@@ -115,11 +115,17 @@ class ParticipantServer:
         self.stop()
 
 
-def _command(notebook: Path, host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser",
-            f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
-            f"--template={TEMPLATE_NAME}", "--strip_sources=True",
-            "--Voila.show_tracebacks=False"]
+def _command(notebook: Path, host: str, port: int, preheat: int) -> list[str]:
+    cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+           f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+           f"--template={TEMPLATE_NAME}", "--strip_sources=True",
+           "--Voila.show_tracebacks=False"]
+    if preheat > 0:
+        # Voila's published way to a fast first paint: a pool of kernels that have already run
+        # the page. The page asks nothing of the visitor before "Gabung", so a kernel that ran
+        # before the visitor arrived shows exactly what a fresh one would.
+        cmd += ["--preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={preheat}"]
+    return cmd
 
 
 def _environment(db_path: Path, lang: str) -> dict[str, str]:
@@ -135,7 +141,7 @@ def _environment(db_path: Path, lang: str) -> dict[str, str]:
 
 
 def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
-                             lang: str = "id") -> ParticipantServer:
+                             lang: str = "id", *, preheat: int = 0) -> ParticipantServer:
     """Start Voila serving the participant page of the workshop at ``db_path``.
 
     Parameters
@@ -147,6 +153,9 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
         if it is taken: Voila fails instead.
     lang
         ``"id"`` or ``"en"``: the page's starting language.
+    preheat
+        Number of kernels kept ready with the page already rendered (0: none, every visitor
+        waits for a kernel to start and run the page). Each idle kernel holds about 75 MB.
 
     Returns
     -------
@@ -170,7 +179,7 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     shutil.copyfile(participant_notebook_path(), notebook)
     log_path = workdir / "voila.log"
     with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(_command(notebook, host, port), cwd=serve_dir,
+        process = subprocess.Popen(_command(notebook, host, port, preheat), cwd=serve_dir,
                                    env=_environment(db, lang), stdout=log_file,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return ParticipantServer(process, host, port, workdir, log_path)

@@ -46,11 +46,14 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def served(tmp_path: Path):
-    """A fresh workshop (no activity open yet) and a Voila server of its participant page."""
+@pytest.fixture(params=[0], ids=["fresh-kernel"])
+def served(tmp_path: Path, request: pytest.FixtureRequest):
+    """A fresh workshop (no activity open yet) and a Voila server of its participant page.
+
+    ``param`` is the number of preheated kernels (``cityworkshop serve`` uses 2).
+    """
     store = WorkshopStore.create(tmp_path / "workshop.db", groups=5, seed=11)
-    server = start_participant_server(store.path, port=_free_port())
+    server = start_participant_server(store.path, port=_free_port(), preheat=request.param)
     try:
         server.wait_ready(60)
         yield store, server
@@ -146,6 +149,7 @@ def test_participant_page_end_to_end(served, browser, shots: Path) -> None:
     assert hosts == {"127.0.0.1"}, f"requests left the laptop: {sorted(hosts)}"
 
 
+@pytest.mark.parametrize("served", [2], ids=["preheated"], indirect=True)
 def test_participant_page_at_360px(served, browser, shots: Path) -> None:
     store, server = served
     store.open_activity(ACTIVITY)

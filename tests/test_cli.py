@@ -135,3 +135,39 @@ def test_console_script_error_has_no_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_serve_prints_address_and_qr_and_stops_on_ctrl_c(tmp_path):
+    import signal
+    import socket
+    import time
+
+    db = tmp_path / "w.db"
+    WorkshopStore.create(db, groups=2).close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "serve", "--db", str(db),
+                             "--port", str(port), "--preheat", "0", "--lang", "en"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Ctrl+C" in line:
+                break
+        out = "".join(lines)
+        assert f"http://127.0.0.1:{port}/" in out
+        assert "\u2588" in out or "\u2580" in out or "\u2584" in out  # the QR code's blocks
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    assert proc.returncode == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()

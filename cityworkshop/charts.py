@@ -1,0 +1,285 @@
+"""Plotly figures of the scale results: radar, group x criterion heatmap, gap ranking.
+
+The charts layer: each function takes an analysis frame (:mod:`cityworkshop.analysis`), the
+:class:`~cityworkshop.content.Activity` for labels and scale, and a language. Charts never query
+the store. Sized and lettered for a projector; participant free text in hover labels is
+HTML-escaped; a demo workshop shows the demo banner under the title; no data gives a figure that
+says so instead of an error.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .content import Activity
+from .i18n import t
+
+__all__ = ["gap_chart", "heatmap_chart", "radar_chart"]
+
+FONT_SIZE = 16
+HEIGHT = 560
+_DIMENSION_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad")
+_COLORSCALE = "RdYlGn"
+_REASON_CHARS = 220
+
+
+def _escape(text: object) -> str:
+    """Text made safe for a plotly label: HTML special characters shown as text."""
+    return html.escape(str(text), quote=False)  # plotly labels: only < > & are markup
+
+
+def _wrap(text: str, width: int) -> str:
+    """Escape ``text``, then break it into lines of at most ``width`` characters with ``<br>``."""
+    lines = textwrap.wrap(str(text), width=width, break_on_hyphens=False,
+                          break_long_words=False) or [""]
+    return "<br>".join(_escape(line) for line in lines)
+
+
+def _item_labels(activity: Activity, lang: str) -> dict[str, str]:
+    return {it.id: it.label.get(lang) for it in activity.items}
+
+
+def _base_layout(fig: go.Figure, title: str, lang: str, demo: bool) -> go.Figure:
+    subtitle = {"text": _escape(t("demo.banner", lang)), "font": {"color": "#b3261e", "size": 15}}
+    fig.update_layout(
+        title={"text": _escape(title), "font": {"size": 22}, "x": 0.02, "xanchor": "left",
+               **({"subtitle": subtitle} if demo else {})},
+        template="plotly_white",
+        font={"size": FONT_SIZE},
+        height=HEIGHT,
+        margin={"t": 110 if demo else 80, "l": 40, "r": 40, "b": 40},
+        hoverlabel={"font": {"size": 15}, "align": "left"},
+    )
+    return fig
+
+
+def _empty(title: str, lang: str, demo: bool) -> go.Figure:
+    """A figure that says there is nothing to show yet."""
+    fig = go.Figure()
+    _base_layout(fig, title, lang, demo)
+    fig.update_layout(
+        height=320,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": _escape(t("chart.empty", lang)), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                      "font": {"size": 22, "color": "#555"}}],
+    )
+    return fig
+
+
+def _translucent(colour: str, alpha: float = 0.18) -> str:
+    """``#rrggbb`` as an rgba colour, so that overlapping polygons stay visible."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _nan_to_none(values: list[float]) -> list[float | None]:
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+
+
+def radar_chart(
+    summary: pd.DataFrame, activity: Activity, lang: str = "id", *, demo: bool = False
+) -> go.Figure:
+    """The room's mean per criterion, one closed polygon per dimension (e.g. now vs target).
+
+    Parameters
+    ----------
+    summary
+        :func:`~cityworkshop.analysis.summarize_scale` by ``("item_id", "field")``.
+    activity
+        The scale activity: item labels, dimensions and the scale's range.
+    lang
+        ``"id"`` or ``"en"``.
+    demo
+        Show the demo banner under the title.
+
+    Returns
+    -------
+    Figure
+        One ``scatterpolar`` trace per dimension that has scores, in the activity's item order;
+        the first point is repeated at the end to close the polygon. Radial range is the scale.
+    """
+    title = t("chart.radar_title", lang)
+    if summary.empty:
+        return _empty(title, lang, demo)
+    labels = _item_labels(activity, lang)
+    order = [it.id for it in activity.items]
+    fig = go.Figure()
+    for i, dim in enumerate(activity.dimensions):
+        rows = summary[summary["field"] == dim.id].set_index("item_id").reindex(order)
+        if rows["mean"].isna().all():
+            continue
+        theta = [_wrap(labels[item], 16) for item in order]
+        means = _nan_to_none(rows["mean"].tolist())
+        counts = [0 if pd.isna(c) else int(c) for c in rows["count"]]
+        colour = _DIMENSION_COLOURS[i % len(_DIMENSION_COLOURS)]
+        fig.add_trace(go.Scatterpolar(
+            r=[*means, means[0]],
+            theta=[*theta, theta[0]],
+            customdata=[*counts, counts[0]],
+            name=_escape(dim.label.get(lang)),
+            mode="lines+markers",
+            fill="toself",
+            fillcolor=_translucent(colour),
+            line={"color": colour, "width": 3},
+            marker={"size": 8},
+            connectgaps=True,
+            hovertemplate=(f"<b>%{{theta}}</b><br>{_escape(dim.label.get(lang))}: "
+                           f"%{{r:.2f}}<br>{_escape(t('chart.count', lang))}: %{{customdata}}"
+                           "<extra></extra>"),
+        ))
+    _base_layout(fig, title, lang, demo)
+    fig.update_layout(
+        height=640,
+        polar={"radialaxis": {"range": [activity.scale_min, activity.scale_max],
+                              "dtick": 1, "tickfont": {"size": 13},
+                              "angle": 90 - 180 / max(len(order), 1)},  # between two items
+               "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise"}},
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.16,
+                "font": {"size": 18}},
+        margin={"l": 140, "r": 140, "t": 160 if demo else 120, "b": 110},  # room for labels
+    )
+    return fig
+
+
+def _reason_cells(
+    matrix: pd.DataFrame, reasons: pd.DataFrame | None
+) -> list[list[str]]:
+    """Per heatmap cell, the group's reason for the item: escaped, shortened, wrapped."""
+    lookup: Mapping[tuple[str, str], str] = {}
+    if reasons is not None and not reasons.empty:
+        lookup = {(r.group, r.item_id): r.text for r in reasons.itertuples(index=False)}
+    cells = []
+    for group in matrix.index:
+        row = []
+        for item in matrix.columns:
+            text = lookup.get((group, item), "")
+            if len(text) > _REASON_CHARS:
+                text = text[: _REASON_CHARS - 1] + "…"
+            row.append(_wrap(text, 48) if text else "")
+        cells.append(row)
+    return cells
+
+
+def heatmap_chart(
+    matrix: pd.DataFrame,
+    activity: Activity,
+    lang: str = "id",
+    *,
+    reasons: pd.DataFrame | None = None,
+    demo: bool = False,
+) -> go.Figure:
+    """Mean score per group (rows) and criterion (columns), coloured on the scale, values shown.
+
+    Parameters
+    ----------
+    matrix
+        :func:`~cityworkshop.analysis.group_item_matrix` (groups x item ids).
+    activity
+        The scale activity: item labels and the scale's range (the colour range).
+    lang
+        ``"id"`` or ``"en"``.
+    reasons
+        Optional :func:`~cityworkshop.analysis.scale_reasons`: each group's reason appears in
+        the hover label of its cell, HTML-escaped.
+    demo
+        Show the demo banner under the title.
+    """
+    title = t("chart.heatmap_title", lang)
+    if matrix.empty or matrix.isna().all().all():
+        return _empty(title, lang, demo)
+    labels = _item_labels(activity, lang)
+    values = [_nan_to_none(row) for row in matrix.to_numpy(dtype="float64").tolist()]
+    text = [["" if v is None else f"{v:.1f}" for v in row] for row in values]
+    x = [_wrap(labels.get(item, item), 12) for item in matrix.columns]
+    y = [_escape(g) for g in matrix.index]
+    fig = go.Figure(go.Heatmap(
+        z=values,
+        x=x,
+        y=y,
+        text=text,
+        texttemplate="%{text}",
+        textfont={"size": 18},
+        customdata=_reason_cells(matrix, reasons),
+        zmin=activity.scale_min,
+        zmax=activity.scale_max,
+        colorscale=_COLORSCALE,
+        xgap=2,
+        ygap=2,
+        colorbar={"title": {"text": _escape(t("chart.mean", lang))}, "dtick": 1},
+        hovertemplate=("<b>%{y}</b><br>%{x}<br>" + _escape(t("chart.mean", lang))
+                       + ": %{z:.1f}<br>%{customdata}<extra></extra>"),
+    ))
+    _base_layout(fig, title, lang, demo)
+    fig.update_layout(
+        height=max(360, 150 + 60 * len(y) + 90),
+        xaxis={"side": "bottom", "tickangle": 0, "tickfont": {"size": 13}},
+        yaxis={"autorange": "reversed", "title": {"text": _escape(t("chart.group", lang))}},
+    )
+    return fig
+
+
+def gap_chart(
+    gaps: pd.DataFrame, activity: Activity, lang: str = "id", *, demo: bool = False
+) -> go.Figure:
+    """Criteria ranked by gap (target minus now), largest gap on top.
+
+    Parameters
+    ----------
+    gaps
+        :func:`~cityworkshop.analysis.scale_gaps` for the room (not by group).
+    activity
+        The scale activity: item labels.
+    lang
+        ``"id"`` or ``"en"``.
+    demo
+        Show the demo banner under the title.
+
+    Returns
+    -------
+    Figure
+        One horizontal ``bar`` trace; rows in the order of ``gaps`` sorted by gap descending
+        (criteria without a gap left out) and a reversed y axis, so the largest is on top.
+    """
+    title = t("chart.gap_title", lang)
+    rows = gaps.dropna(subset=["gap"]).sort_values(["gap", "item_id"],
+                                                  ascending=[False, True], kind="stable")
+    if rows.empty:
+        return _empty(title, lang, demo)
+    labels = _item_labels(activity, lang)
+    dims = {d.id: d.label.get(lang) for d in activity.dimensions}
+    now_label = _escape(dims.get("now", "now"))
+    target_label = _escape(dims.get("target", "target"))
+    fig = go.Figure(go.Bar(
+        x=rows["gap"].tolist(),
+        y=[_escape(labels.get(item, item)) for item in rows["item_id"]],
+        orientation="h",
+        text=[f"{g:+.1f}" for g in rows["gap"]],
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"size": 17},
+        marker={"color": "#1f5fa8"},
+        customdata=rows[["now", "target"]].to_numpy().tolist(),
+        hovertemplate=(f"<b>%{{y}}</b><br>{now_label}: %{{customdata[0]:.2f}}<br>"
+                       f"{target_label}: %{{customdata[1]:.2f}}<br>"
+                       f"{_escape(t('chart.gap', lang))}: %{{x:.2f}}<extra></extra>"),
+    ))
+    _base_layout(fig, title, lang, demo)
+    top = max(float(rows["gap"].max()), 0.0)
+    low = min(float(rows["gap"].min()), 0.0)
+    fig.update_layout(
+        height=max(360, 140 + 44 * len(rows)),
+        xaxis={"title": {"text": _escape(t("chart.gap", lang))},
+               "range": [low - 0.1 if low < 0 else 0, top * 1.15 + 0.1], "zeroline": True},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 16},
+               "ticksuffix": "  "},
+        bargap=0.25,
+    )
+    return fig

@@ -37,6 +37,9 @@ __all__ = [
 ]
 
 Kind = Literal["scale", "text", "matrix", "points", "plan", "questions"]
+KINDS = ("scale", "text", "matrix", "points", "plan", "questions")
+# Field names that answer rows use for themselves; a scale dimension may not take them.
+RESERVED_FIELDS = ("reason", "text", "x", "y", "points", "step")
 Scope = Literal["participant", "group"]
 SMART_CITY_DIMENSIONS = (
     "smart_governance",
@@ -93,6 +96,8 @@ class City(_Model):
     timezone: str = "Asia/Jakarta"
     timezone_label: str = "WIB"
     facts: tuple[Fact, ...]
+    opds: tuple[Owner, ...] = ()
+    opds_source: str | None = None
 
     def fact(self, key: str) -> Fact:
         for f in self.facts:
@@ -144,6 +149,36 @@ class Dimension(_Model):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: Text
 
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, v: str) -> str:
+        if v in RESERVED_FIELDS:
+            raise ValueError(f"{v!r} is a reserved field name; choose another dimension id")
+        return v
+
+
+class Axis(_Model):
+    """One axis of a matrix activity, e.g. impact 1-5."""
+
+    label: Text
+    min: int = 1
+    max: int = 5
+    low: Text | None = None
+    high: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> Axis:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class Owner(_Model):
+    """A unit that can own an action step: an OPD (organisasi perangkat daerah)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: Text
+
 
 class Activity(_Model):
     """One exercise of the day: a kind, a scope and what to answer."""
@@ -161,20 +196,53 @@ class Activity(_Model):
     scale_labels: dict[int, Text] = Field(default_factory=dict)
     reason: Literal["none", "optional", "required"] = "optional"
     reason_max_chars: int = Field(default=2000, ge=1, le=20000)
+    # Peer feedback: each group answers about every other group (never about itself).
+    about: Literal["none", "groups"] = "none"
+    # text and questions
+    max_chars: int = Field(default=500, ge=1, le=20000)
+    max_entries: int = Field(default=1, ge=1, le=50)
+    link_items: Literal["none", "optional", "required"] = "none"
+    # matrix
+    x_axis: Axis | None = None
+    y_axis: Axis | None = None
+    quadrants: tuple[Text, ...] = ()  # top-left, top-right, bottom-left, bottom-right
+    # points
+    budget: int | None = Field(default=None, ge=1, le=1000)
+    max_per_item: int | None = Field(default=None, ge=1)
+    items_from_activity: str | None = None  # the current text entries of that activity
+    # plan: items are the phases of the process model; owners are the city's OPDs
+    plan_start: str = Field(default="2026-01", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    plan_months: int = Field(default=36, ge=1, le=120)
+    max_steps: int = Field(default=12, ge=1, le=100)
 
     @model_validator(mode="after")
     def _check(self) -> Activity:
-        if self.items_from and self.items:
-            raise ValueError("give either items_from or items, not both")
+        sources = [x for x in (self.items_from, self.items, self.items_from_activity) if x]
+        if len(sources) > 1:
+            raise ValueError("give only one of items_from, items and items_from_activity")
+        has_items = bool(sources)
+        if self.kind in ("scale", "matrix", "points", "plan") and not has_items:
+            raise ValueError(f"a {self.kind} activity needs items, items_from or "
+                             "items_from_activity")
         if self.kind == "scale":
-            if not self.items_from and not self.items:
-                raise ValueError("a scale activity needs items or items_from")
             if not self.dimensions:
                 raise ValueError("a scale activity needs at least one dimension")
             if self.scale_min >= self.scale_max:
                 raise ValueError(
                     f"scale_min ({self.scale_min}) must be below scale_max ({self.scale_max})"
                 )
+        if self.kind == "matrix":
+            if self.x_axis is None or self.y_axis is None:
+                raise ValueError("a matrix activity needs x_axis and y_axis")
+            if self.quadrants and len(self.quadrants) != 4:
+                raise ValueError("quadrants takes exactly 4 names: top-left, top-right, "
+                                 "bottom-left, bottom-right")
+        if self.kind == "points" and self.budget is None:
+            raise ValueError("a points activity needs a budget")
+        if self.link_items != "none" and not has_items:
+            raise ValueError("link_items needs items or items_from to link to")
+        if self.about == "groups" and self.scope != "group":
+            raise ValueError("about: groups needs scope: group")
         return self
 
     def item(self, item_id: str) -> Item:
@@ -388,12 +456,18 @@ def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -
         except ValidationError:
             pass  # reported by the Program validation above
     _agenda_problems([s for _, s in sessions], prog_path, problems)
+    activity_ids = [a.id for _, s in sessions for a in s.activities]
     for si, s in sessions:
         for ai, a in enumerate(s.activities):
             if a.items_from and a.items_from not in fw_ids:
                 problems.append(Problem(
                     str(prog_path), f"sessions[{si}].activities[{ai}].items_from",
                     f"framework {a.items_from!r} is not listed in the program's frameworks"))
+            src = a.items_from_activity
+            if src and (src not in activity_ids or activity_ids.index(src) >= activity_ids.index(a.id)):
+                problems.append(Problem(
+                    str(prog_path), f"sessions[{si}].activities[{ai}].items_from_activity",
+                    f"{src!r} must be the id of an earlier activity of the program"))
 
     files = {"program": str(prog_path)}
     city = None

@@ -58,9 +58,13 @@ def test_status_json_has_the_documented_shape(tmp_path, capsys):
     assert status["participants"] == 3
     assert [(x["name"], x["code"], x["participants"]) for x in status["groups"]] == [
         (g[0].name, g[0].code, 2), (g[1].name, g[1].code, 0), (g[2].name, g[2].code, 1)]
-    (act,) = status["activities"]
-    assert act == {"id": ACTIVITY, "kind": "scale", "scope": "group", "open": True,
-                   "submissions": 1, "revisions": 1}
+    acts = {a["id"]: a for a in status["activities"]}
+    assert acts[ACTIVITY] == {"id": ACTIVITY, "kind": "scale", "scope": "group", "open": True,
+                              "submissions": 1, "revisions": 1}
+    assert [a["id"] for a in status["activities"]] == [
+        a.id for a in store.pack.program.activities]
+    others = [a for a in status["activities"] if a["id"] != ACTIVITY]
+    assert others and all(not a["open"] and a["submissions"] == 0 for a in others)
 
 
 def test_open_and_close_change_what_participants_see(tmp_path, capsys):
@@ -83,7 +87,8 @@ def test_demo_is_marked_and_answered(tmp_path, capsys):
     status = json.loads(out)
     assert status["demo"] is True
     assert status["participants"] == 40 and len(status["groups"]) == 5
-    assert status["activities"][0]["submissions"] == 5
+    acts = {a["id"]: a for a in status["activities"]}
+    assert acts[ACTIVITY]["submissions"] == 5
 
 
 @pytest.mark.parametrize("lang, words", [("id", "tidak ditemukan"), ("en", "not found")])

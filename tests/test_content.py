@@ -189,19 +189,19 @@ def _break_program(root: Path) -> None:
     _edit(prog, "participants_expected: 40", 'participants_expected: "forty"')
     # unknown field
     _edit(prog, "  - id: opening\n", "  - id: opening\n    colour: red\n")
-    # a session ending before it starts (city-branding, sessions[3])
+    # a session ending before it starts (city-branding, sessions[4])
     _edit(prog, '    start: "10:45"\n    end: "12:00"', '    start: "10:45"\n    end: "10:30"')
     # overlapping sessions: sharing-session starts 12:30, during lunch (12:00-13:00)
     _edit(prog, '    start: "13:00"\n    end: "14:15"', '    start: "12:30"\n    end: "14:15"')
     # unknown framework behind the scoring activity's items
-    _edit(prog, "items_from: disruptive-city", "items_from: no-such-framework")
+    _edit(prog, "items_from: disruptive-city\n        dimensions", "items_from: no-such-framework\n        dimensions")
 
 
 PROGRAM_PROBLEMS = [
     ("tangsel-elp.yaml", "venue", "required"),
     ("tangsel-elp.yaml", "participants_expected", "integer"),
     ("tangsel-elp.yaml", "sessions[0].colour", "unknown field"),
-    ("tangsel-elp.yaml", "sessions[3]", "must be after start"),
+    ("tangsel-elp.yaml", "sessions[4]", "must be after start"),
     ("tangsel-elp.yaml", "", "'sharing-session' starts at 12:30"),
     ("tangsel-elp.yaml", "sessions[2].activities[0].items_from", "no-such-framework"),
 ]
@@ -211,7 +211,7 @@ def test_session_ending_before_it_starts_names_the_session(pack_copy):
     _edit(pack_copy / "programs" / "tangsel-elp.yaml",
           '    start: "10:45"\n    end: "12:00"', '    start: "10:45"\n    end: "10:30"')
     err = _load_error(pack_copy)
-    assert _missing(err.problems, [("tangsel-elp.yaml", "sessions[3]", "end (10:30)")]) == []
+    assert _missing(err.problems, [("tangsel-elp.yaml", "sessions[4]", "end (10:30)")]) == []
 
 
 def test_overlapping_sessions_are_reported(pack_copy):
@@ -241,7 +241,7 @@ def test_cross_file_problems_are_listed_together(pack_copy):
     """A valid program whose framework and items refer to things that do not exist."""
     prog = pack_copy / "programs" / "tangsel-elp.yaml"
     _edit(prog, "frameworks: [disruptive-city]", "frameworks: [disruptive-city, extra-criteria]")
-    _edit(prog, "items_from: disruptive-city", "items_from: no-such-framework")
+    _edit(prog, "items_from: disruptive-city\n        dimensions", "items_from: no-such-framework\n        dimensions")
     (pack_copy / "frameworks" / "extra-criteria.yaml").write_text(
         "id: extra-criteria\nname: {id: Ekstra, en: Extra\ncriteria: [\n", encoding="utf-8")
     _edit(pack_copy / "frameworks" / "disruptive-city.yaml",

@@ -330,7 +330,8 @@ def test_answer_rows_columns(open_store, member):
     (row,) = open_store.answer_rows(ACTIVITY)
     assert set(row) == {"submission_id", "activity_id", "subject", "group_id", "group",
                         "participant_id", "participant", "item_id", "field", "value_num",
-                        "value_text", "created_at"}
+                        "value_text", "created_at", "about_group_id", "about_group"}
+    assert row["about_group_id"] is None and row["about_group"] is None  # not a peer rating
     group = open_store.list_groups()[0]
     assert row["activity_id"] == ACTIVITY
     assert row["subject"] == f"g:{group.id}"
@@ -378,7 +379,9 @@ def test_group_scope_two_members_edit_the_same_answer(open_store):
 
 def test_submission_counts_start_at_zero(store):
     counts = store.submission_counts()
-    assert counts == {ACTIVITY: {"subjects": 0, "revisions": 0}}
+    assert set(counts) == {a.id for a in store.pack.program.activities}
+    assert ACTIVITY in counts
+    assert all(c == {"subjects": 0, "revisions": 0} for c in counts.values())
 
 
 LONG = "x" * 2001

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .content import Activity
-from .i18n import t
+from ..content import Activity
+from ..i18n import t
 
 __all__ = ["gap_chart", "heatmap_chart", "radar_chart"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .content import Activity
-from .i18n import t
+from ..content import Activity
+from ..i18n import t
 
 __all__ = ["ScaleForm"]
 

@@ -24,12 +24,12 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .analysis import answers_frame, group_item_matrix, scale_gaps, scale_reasons, summarize_scale
-from .charts import gap_chart, heatmap_chart, radar_chart
-from .content import Activity, ContentPack, Criterion, Fact
-from .errors import CityWorkshopError, InvalidAnswer
-from .i18n import t
-from .store import WorkshopStore
+from ..analysis import answers_frame, group_item_matrix, scale_gaps, scale_reasons, summarize_scale
+from ..charts import gap_chart, heatmap_chart, radar_chart
+from ..content import Activity, ContentPack, Criterion, Fact
+from ..errors import CityWorkshopError, InvalidAnswer
+from ..i18n import t
+from ..store import WorkshopStore
 
 __all__ = ["ControlPanel", "LiveResults", "material"]
 

@@ -53,6 +53,8 @@ ANSWER_COLUMNS = (
     "value_num",
     "value_text",
     "created_at",
+    "about_group_id",
+    "about_group",
 )
 """The columns of an answers frame, in order (those of ``WorkshopStore.answer_rows``)."""
 

@@ -23,104 +23,35 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from .content import Activity, ContentPack, load_pack
-from .errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
+from ..answers import rows_to_answer, validate_answer
+from ..content import Activity, ContentPack, Item, load_pack
+from ..errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
+from .schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    activity_state_table,
+    answers_table,
+    events_table,
+    groups_table,
+    meta_table,
+    metadata,
+    notes_table,
+    participants_table,
+    questions_table,
+    submissions_table,
+    votes_table,
+)
 
 __all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInfo", "WorkshopStore", "normalize_code"]
 
-SCHEMA_VERSION = 1
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
 NAME_MAX_CHARS = 80
 BUSY_TIMEOUT_S = 30.0
-
-metadata = MetaData()
-
-meta_table = Table(
-    "meta",
-    metadata,
-    Column("key", String, primary_key=True),
-    Column("value", Text, nullable=False),
-)
-groups_table = Table(
-    "groups",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("number", Integer, nullable=False, unique=True),
-    Column("name", String, nullable=False),
-    Column("code", String, nullable=False, unique=True),
-)
-participants_table = Table(
-    "participants",
-    metadata,
-    Column("id", String, primary_key=True),
-    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False, index=True),
-    Column("name", String, nullable=True),
-    Column("name_key", String, nullable=True, index=True),
-    Column("joined_at", String, nullable=False),
-)
-submissions_table = Table(
-    "submissions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("activity_id", String, nullable=False),
-    Column("subject", String, nullable=False),
-    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
-    Column("participant_id", String, ForeignKey("participants.id"), nullable=False),
-    Column("created_at", String, nullable=False),
-)
-answers_table = Table(
-    "answers",
-    metadata,
-    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
-    Column("item_id", String, primary_key=True),
-    Column("field", String, primary_key=True),
-    Column("value_num", Float, nullable=True),
-    Column("value_text", Text, nullable=True),
-)
-activity_state_table = Table(
-    "activity_state",
-    metadata,
-    Column("activity_id", String, primary_key=True),
-    Column("is_open", Boolean, nullable=False, default=False),
-    Column("opened_at", String, nullable=True),
-    Column("closed_at", String, nullable=True),
-)
-events_table = Table(
-    "events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", String, nullable=False),
-    Column("action", String, nullable=False),
-    Column("activity_id", String, nullable=True),
-)
-
-# Index on (activity_id, subject, id) makes "latest row per subject" a cheap lookup.
-from sqlalchemy import Index  # noqa: E402
-
-Index("ix_submissions_latest", submissions_table.c.activity_id, submissions_table.c.subject,
-      submissions_table.c.id)
-
 
 def default_db_path() -> Path:
     """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
@@ -183,6 +114,7 @@ class Submission:
     participant_id: str
     created_at: str
     answer: dict[str, Any]
+    about_group_id: int | None = None
 
 
 def _make_engine(path: Path) -> Engine:
@@ -321,12 +253,11 @@ class WorkshopStore:
 
     def _migrate(self, version: int) -> None:
         """Bring an older database up to :data:`SCHEMA_VERSION`, one step at a time."""
-        steps: dict[int, Any] = {}  # version -> function(conn) that upgrades to version + 1
         with self._write() as conn:
             while version < SCHEMA_VERSION:
-                if version not in steps:
+                if version not in MIGRATIONS:
                     raise StoreError(key="store.no_migration", path=str(self.path), version=version)
-                steps[version](conn)
+                MIGRATIONS[version](conn)
                 version += 1
             conn.execute(update(meta_table).where(meta_table.c.key == "schema_version")
                          .values(value=str(version)))
@@ -485,13 +416,127 @@ class WorkshopStore:
         open_ids = self.open_activities()
         return open_ids[0] if open_ids else None
 
+    def activity_state(self, activity_id: str) -> dict[str, Any]:
+        """``is_open``, ``revealed``, ``opened_at``, ``closed_at``, ``timer_ends_at`` of one activity."""
+        self.activity(activity_id)
+        with self._read() as conn:
+            r = conn.execute(select(activity_state_table).where(
+                activity_state_table.c.activity_id == activity_id)).first()
+        if r is None:
+            return {"is_open": False, "revealed": True, "opened_at": None, "closed_at": None,
+                    "timer_ends_at": None}
+        return {k: v for k, v in r._mapping.items() if k != "activity_id"}
+
+    def _update_state(self, activity_id: str, action: str, **values: Any) -> None:
+        self.activity(activity_id)
+        now = _now()
+        with self._write() as conn:
+            res = conn.execute(update(activity_state_table)
+                               .where(activity_state_table.c.activity_id == activity_id)
+                               .values(**values))
+            if res.rowcount == 0:
+                conn.execute(insert(activity_state_table).values(
+                    activity_id=activity_id, is_open=False, **values))
+            conn.execute(insert(events_table).values(at=now, action=action,
+                                                     activity_id=activity_id))
+
+    def reveal(self, activity_id: str, revealed: bool = True) -> None:
+        """Show (or hide) an activity's results on the facilitator's screen.
+
+        Hidden results keep early answers from anchoring the rest of the room.
+        """
+        self._update_state(activity_id, "reveal" if revealed else "hide", revealed=revealed)
+
+    def is_revealed(self, activity_id: str) -> bool:
+        return bool(self.activity_state(activity_id)["revealed"])
+
+    def start_timer(self, activity_id: str, seconds: float) -> str:
+        """Start a countdown of ``seconds`` for an activity; returns its end time (UTC, ISO)."""
+        if not 0 < seconds <= 4 * 3600:
+            raise StoreError(key="store.timer_range", seconds=seconds)
+        ends = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)).isoformat(
+            timespec="seconds")
+        self._update_state(activity_id, "timer", timer_ends_at=ends)
+        return ends
+
+    def stop_timer(self, activity_id: str) -> None:
+        self._update_state(activity_id, "timer_stop", timer_ends_at=None)
+
+    def timer_remaining(self, activity_id: str) -> float | None:
+        """Seconds left on the activity's countdown (0 when run out), None without a timer."""
+        ends = self.activity_state(activity_id)["timer_ends_at"]
+        if not ends:
+            return None
+        left = (dt.datetime.fromisoformat(ends) - dt.datetime.now(dt.UTC)).total_seconds()
+        return max(0.0, left)
+
+    def advance(self) -> str | None:
+        """Move the room on: close the current activity and open the next one of the program.
+
+        Returns the activity now open, or None after the last one.
+        """
+        order = [a.id for a in self.pack.program.activities]
+        current = self.current_activity()
+        nxt = order[0] if current is None else (
+            order[order.index(current) + 1] if order.index(current) + 1 < len(order) else None)
+        if current is not None:
+            self.close_activity(current)
+        if nxt is not None:
+            self.open_activity(nxt)
+        return nxt
+
     # -- answers ----------------------------------------------------------------------------
 
-    def subject_of(self, activity: Activity, participant: Participant) -> str:
-        """Who owns the answer: the group for group scope, the participant otherwise."""
-        if activity.scope == "group":
-            return f"g:{participant.group_id}"
-        return f"p:{participant.id}"
+    def subject_of(self, activity: Activity, participant: Participant,
+                   about: int | None = None) -> str:
+        """Who owns the answer: the group for group scope, the participant otherwise; a peer
+        rating's subject also names the group it is about."""
+        base = f"g:{participant.group_id}" if activity.scope == "group" else f"p:{participant.id}"
+        return f"{base}>g:{about}" if about is not None else base
+
+    def owners(self) -> tuple[str, ...]:
+        """Ids of the units that may own a plan step: the city's OPDs."""
+        return tuple(o.id for o in self.pack.city.opds)
+
+    def items_of(self, activity: Activity | str) -> tuple[Item, ...]:
+        """What an activity asks about: its fixed items, or the current entries of the earlier
+        activity named by ``items_from_activity`` (e.g. the groups' ideas), newest last.
+
+        A derived item's id is ``<subject>#<entry>`` (stable while its author edits it); its
+        label is the entry's text and its help the group's name.
+        """
+        if isinstance(activity, str):
+            activity = self.activity(activity)
+        if not activity.items_from_activity:
+            return activity.items
+        from ..content import Text as _Text
+
+        rows = self.answer_rows(activity.items_from_activity)
+        items = []
+        for r in rows:
+            if r["field"] == "text":
+                label = r["value_text"]
+                items.append(Item(id=f"{r['subject']}#{r['item_id']}",
+                                  label=_Text(id=label, en=label),
+                                  help=_Text(id=r["group"], en=r["group"])))
+        return tuple(items)
+
+    def _about(self, activity: Activity, participant: Participant,
+               answer: Mapping[str, Any]) -> int | None:
+        about = answer.get("about") if isinstance(answer, Mapping) else None
+        if activity.about != "groups":
+            if about is not None:
+                raise InvalidAnswer("answer.unknown_field", field="about")
+            return None
+        if about is None:
+            raise InvalidAnswer("answer.about_required")
+        if isinstance(about, bool) or not isinstance(about, int):
+            raise InvalidAnswer("answer.about_unknown")
+        if about == participant.group_id:
+            raise InvalidAnswer("answer.about_own_group")
+        if about not in {g.id for g in self.list_groups()}:
+            raise InvalidAnswer("answer.about_unknown")
+        return about
 
     def submit(
         self,
@@ -505,27 +550,36 @@ class WorkshopStore:
 
         Raises :class:`InvalidAnswer` (with a catalogue key for the participant's language) for
         an answer that breaks the activity's rules, :class:`ActivityClosed` when the activity is
-        not open, and :class:`NotFound` for an unknown activity or participant.
+        not open, and :class:`NotFound` for an unknown activity or participant. A peer rating
+        (``about: groups``) names the group it is about as ``answer["about"]`` (a group id);
+        a group never rates itself.
         """
         activity = self.activity(activity_id)
+        if activity.kind == "questions":
+            raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
         participant = self.participant(participant_id)
-        rows = validate_answer(activity, answer)
+        about = self._about(activity, participant, answer)
+        rows = validate_answer(activity, answer, items=self.items_of(activity),
+                               owners=self.owners())
         if require_open and not self.is_open(activity_id):
             raise ActivityClosed("answer.closed")
-        subject = self.subject_of(activity, participant)
+        subject = self.subject_of(activity, participant, about)
         now = _now()
         with self._write() as conn:
             sid = conn.execute(insert(submissions_table).values(
                 activity_id=activity_id, subject=subject, group_id=participant.group_id,
-                participant_id=participant.id, created_at=now)).inserted_primary_key[0]
+                participant_id=participant.id, created_at=now,
+                about_group_id=about)).inserted_primary_key[0]
             conn.execute(insert(answers_table), [{"submission_id": sid, **r} for r in rows])
         return Submission(sid, activity_id, subject, participant.group_id, participant.id, now,
-                          rows_to_answer(rows))
+                          rows_to_answer(rows, activity.kind), about)
 
-    def latest_answer(self, activity_id: str, participant_id: str) -> Submission | None:
-        """The current answer that ``participant_id`` sees for ``activity_id`` (or None)."""
+    def latest_answer(self, activity_id: str, participant_id: str,
+                      about: int | None = None) -> Submission | None:
+        """The current answer that ``participant_id`` sees for ``activity_id`` (or None);
+        ``about`` names the rated group of a peer rating."""
         activity = self.activity(activity_id)
-        subject = self.subject_of(activity, self.participant(participant_id))
+        subject = self.subject_of(activity, self.participant(participant_id), about)
         with self._read() as conn:
             sub = conn.execute(select(submissions_table)
                                .where(submissions_table.c.activity_id == activity_id,
@@ -537,23 +591,29 @@ class WorkshopStore:
                                        answers_table.c.value_num, answers_table.c.value_text)
                                 .where(answers_table.c.submission_id == sub.id)).all()
         return Submission(sub.id, sub.activity_id, sub.subject, sub.group_id, sub.participant_id,
-                          sub.created_at, rows_to_answer([r._asdict() for r in rows]))
+                          sub.created_at,
+                          rows_to_answer([r._asdict() for r in rows], activity.kind),
+                          sub.about_group_id)
 
     def answer_rows(self, activity_id: str, *, history: bool = False) -> list[dict[str, Any]]:
         """Tidy answer rows of an activity: one per (submission, item, field).
 
         By default only the current answer of each subject; ``history=True`` gives every
         revision. Columns: submission_id, activity_id, subject, group_id, group, participant_id,
-        participant, item_id, field, value_num, value_text, created_at.
+        participant, item_id, field, value_num, value_text, created_at, about_group_id,
+        about_group (the last two only set for peer ratings).
         """
         self.activity(activity_id)
         s, a, g, p = submissions_table, answers_table, groups_table, participants_table
+        ga = groups_table.alias("about")
         query = (select(s.c.id.label("submission_id"), s.c.activity_id, s.c.subject, s.c.group_id,
                         g.c.name.label("group"), s.c.participant_id, p.c.name.label("participant"),
-                        a.c.item_id, a.c.field, a.c.value_num, a.c.value_text, s.c.created_at)
+                        a.c.item_id, a.c.field, a.c.value_num, a.c.value_text, s.c.created_at,
+                        s.c.about_group_id, ga.c.name.label("about_group"))
                  .join(a, a.c.submission_id == s.c.id)
                  .join(g, g.c.id == s.c.group_id)
                  .join(p, p.c.id == s.c.participant_id)
+                 .outerjoin(ga, ga.c.id == s.c.about_group_id)
                  .where(s.c.activity_id == activity_id)
                  .order_by(s.c.id, a.c.item_id, a.c.field))
         if not history:
@@ -581,90 +641,131 @@ class WorkshopStore:
             counts[aid] = {"subjects": subjects, "revisions": revisions}
         return counts
 
+    # -- questions (sharing session) ---------------------------------------------------------
+
+    def _questions_activity(self, activity_id: str) -> Activity:
+        activity = self.activity(activity_id)
+        if activity.kind != "questions":
+            raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
+        return activity
+
+    def ask(self, activity_id: str, participant_id: str, text: str, *,
+            require_open: bool = True) -> int:
+        """Add a question; returns its id. Empty or over-long text is refused."""
+        from ..answers import clean_text
+
+        activity = self._questions_activity(activity_id)
+        participant = self.participant(participant_id)
+        body = clean_text(text, max_chars=activity.max_chars, where={"n": 1})
+        if require_open and not self.is_open(activity_id):
+            raise ActivityClosed("answer.closed")
+        with self._write() as conn:
+            return int(conn.execute(insert(questions_table).values(
+                activity_id=activity_id, participant_id=participant.id,
+                group_id=participant.group_id, text=body, created_at=_now())
+            ).inserted_primary_key[0])
+
+    def vote(self, question_id: int, participant_id: str, *, require_open: bool = True) -> bool:
+        """Vote a question up; one vote per person per question.
+
+        Returns False (and stores nothing) for a second vote or a vote on one's own question:
+        the page says so with ``question.voted_already`` / ``question.own``.
+        """
+        participant = self.participant(participant_id)
+        with self._read() as conn:
+            q = conn.execute(select(questions_table).where(
+                questions_table.c.id == question_id)).first()
+        if q is None:
+            raise InvalidAnswer("question.unknown")
+        if require_open and not self.is_open(q.activity_id):
+            raise ActivityClosed("answer.closed")
+        if q.participant_id == participant.id:
+            return False
+        with self._write() as conn:
+            res = conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) "
+                "VALUES (?, ?, ?)", (question_id, participant.id, _now()))
+            return bool(res.rowcount)
+
+    def mark_answered(self, question_id: int, answered: bool = True) -> None:
+        """The facilitator marks a question answered (or not)."""
+        with self._write() as conn:
+            res = conn.execute(update(questions_table).where(questions_table.c.id == question_id)
+                               .values(answered_at=_now() if answered else None))
+            if res.rowcount == 0:
+                raise InvalidAnswer("question.unknown")
+
+    def question_rows(self, activity_id: str) -> list[dict[str, Any]]:
+        """Questions of an activity, most votes first (then oldest first).
+
+        Columns: question_id, text, group_id, group, participant_id, participant, votes,
+        created_at, answered_at.
+        """
+        self._questions_activity(activity_id)
+        q, v, g, p = questions_table, votes_table, groups_table, participants_table
+        votes = func.count(v.c.participant_id).label("votes")
+        query = (select(q.c.id.label("question_id"), q.c.text, q.c.group_id,
+                        g.c.name.label("group"), q.c.participant_id,
+                        p.c.name.label("participant"), votes, q.c.created_at, q.c.answered_at)
+                 .join(g, g.c.id == q.c.group_id)
+                 .join(p, p.c.id == q.c.participant_id)
+                 .outerjoin(v, v.c.question_id == q.c.id)
+                 .where(q.c.activity_id == activity_id)
+                 .group_by(q.c.id)
+                 .order_by(votes.desc(), q.c.id))
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def votes_of(self, activity_id: str, participant_id: str) -> set[int]:
+        """Ids of the questions of ``activity_id`` that ``participant_id`` voted for."""
+        with self._read() as conn:
+            rows = conn.execute(select(votes_table.c.question_id)
+                                .join(questions_table,
+                                      questions_table.c.id == votes_table.c.question_id)
+                                .where(questions_table.c.activity_id == activity_id,
+                                       votes_table.c.participant_id == participant_id)).all()
+        return {r[0] for r in rows}
+
+    # -- facilitator notes: the room's synthesis and pinned answers --------------------------
+
+    def set_synthesis(self, activity_id: str, text: str) -> None:
+        """Store the room's synthesis of an activity (each edit is kept; the latest counts)."""
+        self.activity(activity_id)
+        with self._write() as conn:
+            conn.execute(insert(notes_table).values(activity_id=activity_id, kind="synthesis",
+                                                    value=str(text).strip(), created_at=_now()))
+
+    def synthesis(self, activity_id: str) -> str | None:
+        with self._read() as conn:
+            r = conn.execute(select(notes_table.c.value).where(
+                notes_table.c.activity_id == activity_id, notes_table.c.kind == "synthesis")
+                .order_by(notes_table.c.id.desc()).limit(1)).first()
+        return r[0] if r and r[0] else None
+
+    def pin(self, activity_id: str, ref: str, pinned: bool = True) -> None:
+        """Pin (or unpin) an answer on the wall; ``ref`` is ``<subject>#<entry>``."""
+        self.activity(activity_id)
+        with self._write() as conn:
+            conn.execute(insert(notes_table).values(
+                activity_id=activity_id, kind="pin" if pinned else "unpin", value=ref,
+                created_at=_now()))
+
+    def pinned(self, activity_id: str) -> list[str]:
+        """Refs pinned on an activity's wall, in the order they were pinned."""
+        with self._read() as conn:
+            rows = conn.execute(select(notes_table.c.kind, notes_table.c.value).where(
+                notes_table.c.activity_id == activity_id,
+                notes_table.c.kind.in_(("pin", "unpin"))).order_by(notes_table.c.id)).all()
+        state: dict[str, bool] = {}
+        for kind, ref in rows:
+            state.pop(ref, None)
+            state[ref] = kind == "pin"
+        return [ref for ref, on in state.items() if on]
+
     def events(self) -> list[dict[str, Any]]:
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(
                 select(events_table).order_by(events_table.c.id))]
-
-
-# -- answer validation (pure functions, no database) ----------------------------------------
-
-
-def validate_answer(activity: Activity, answer: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Check an answer against its activity and turn it into answer rows.
-
-    A scale answer is ``{"scores": {item: {dimension: int}}, "reasons": {item: str}}``.
-    Raises :class:`InvalidAnswer` naming the item, field and value.
-    """
-    if not isinstance(answer, Mapping):
-        raise InvalidAnswer("answer.not_mapping")
-    if activity.kind != "scale":
-        raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
-    unknown_keys = set(answer) - {"scores", "reasons"}
-    if unknown_keys:
-        raise InvalidAnswer("answer.unknown_field", field=", ".join(sorted(map(str, unknown_keys))))
-    scores = answer.get("scores") or {}
-    reasons = answer.get("reasons") or {}
-    if not isinstance(scores, Mapping) or not isinstance(reasons, Mapping):
-        raise InvalidAnswer("answer.not_mapping")
-    items = {it.id: it for it in activity.items}
-    dims = {d.id for d in activity.dimensions}
-    rows: list[dict[str, Any]] = []
-    for item_id, values in scores.items():
-        if item_id not in items:
-            raise InvalidAnswer("answer.unknown_item", item=str(item_id))
-        if not isinstance(values, Mapping):
-            raise InvalidAnswer("answer.not_mapping")
-        for dim, value in values.items():
-            if dim not in dims:
-                raise InvalidAnswer("answer.unknown_dimension", item=item_id, dimension=str(dim))
-            if value is None:
-                continue  # skipped
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidAnswer("answer.score_type", item=item_id, dimension=dim,
-                                    value=repr(value)[:40])
-            if not activity.scale_min <= value <= activity.scale_max:
-                raise InvalidAnswer("answer.score_range", item=item_id, dimension=dim, value=value,
-                                    min=activity.scale_min, max=activity.scale_max)
-            rows.append({"item_id": item_id, "field": dim, "value_num": float(value),
-                         "value_text": None})
-    for item_id, reason in reasons.items():
-        if item_id not in items:
-            raise InvalidAnswer("answer.unknown_item", item=str(item_id))
-        if reason is None:
-            continue
-        if not isinstance(reason, str):
-            raise InvalidAnswer("answer.reason_type", item=item_id)
-        if activity.reason == "none":
-            raise InvalidAnswer("answer.reason_not_asked")
-        text = reason.strip()
-        if len(text) > activity.reason_max_chars:
-            raise InvalidAnswer("answer.reason_too_long", item=item_id,
-                                max=activity.reason_max_chars, length=len(text))
-        if text:
-            rows.append({"item_id": item_id, "field": "reason", "value_num": None,
-                         "value_text": text})
-    if not any(r["value_num"] is not None for r in rows):
-        raise InvalidAnswer("answer.empty")
-    if activity.reason == "required":
-        scored = {r["item_id"] for r in rows if r["value_num"] is not None}
-        reasoned = {r["item_id"] for r in rows if r["field"] == "reason"}
-        missing = sorted(scored - reasoned)
-        if missing:
-            raise InvalidAnswer("answer.reason_required", item=missing[0])
-    return rows
-
-
-def rows_to_answer(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Answer rows back into the answer mapping that :meth:`WorkshopStore.submit` takes."""
-    scores: dict[str, dict[str, int]] = {}
-    reasons: dict[str, str] = {}
-    for r in rows:
-        if r["field"] == "reason":
-            reasons[r["item_id"]] = r["value_text"]
-        elif r["value_num"] is not None:
-            scores.setdefault(r["item_id"], {})[r["field"]] = int(r["value_num"])
-    return {"scores": scores, "reasons": reasons}
 
 
 __all__ += ["validate_answer", "rows_to_answer", "CityWorkshopError"]

@@ -1,0 +1,141 @@
+"""The workshop database's tables and their migrations (store layer).
+
+Schema 1: workshop meta, groups, participants, append-only submissions and answers, activity
+state, events. Schema 2 adds what the whole day needs: the group a peer rating is about,
+revealed results and a countdown per activity, questions with votes, and facilitator notes
+(pinned answers, the room's synthesis). :func:`migrate` brings an older file up to date in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Connection
+
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+groups_table = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("code", String, nullable=False, unique=True),
+)
+participants_table = Table(
+    "participants",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False, index=True),
+    Column("name", String, nullable=True),
+    Column("name_key", String, nullable=True, index=True),
+    Column("joined_at", String, nullable=False),
+)
+submissions_table = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("activity_id", String, nullable=False),
+    Column("subject", String, nullable=False),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
+    Column("participant_id", String, ForeignKey("participants.id"), nullable=False),
+    Column("created_at", String, nullable=False),
+    Column("about_group_id", Integer, ForeignKey("groups.id"), nullable=True),  # schema 2
+)
+answers_table = Table(
+    "answers",
+    metadata,
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("item_id", String, primary_key=True),
+    Column("field", String, primary_key=True),
+    Column("value_num", Float, nullable=True),
+    Column("value_text", Text, nullable=True),
+)
+activity_state_table = Table(
+    "activity_state",
+    metadata,
+    Column("activity_id", String, primary_key=True),
+    Column("is_open", Boolean, nullable=False, default=False),
+    Column("opened_at", String, nullable=True),
+    Column("closed_at", String, nullable=True),
+    Column("revealed", Boolean, nullable=False, default=True),  # schema 2
+    Column("timer_ends_at", String, nullable=True),  # schema 2
+)
+events_table = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("activity_id", String, nullable=True),
+)
+
+# Index on (activity_id, subject, id) makes "latest row per subject" a cheap lookup.
+Index("ix_submissions_latest", submissions_table.c.activity_id, submissions_table.c.subject,
+      submissions_table.c.id)
+
+
+
+questions_table = Table(  # schema 2
+    "questions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("activity_id", String, nullable=False, index=True),
+    Column("participant_id", String, ForeignKey("participants.id"), nullable=False),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", String, nullable=False),
+    Column("answered_at", String, nullable=True),
+)
+votes_table = Table(  # schema 2
+    "votes",
+    metadata,
+    Column("question_id", Integer, ForeignKey("questions.id"), primary_key=True),
+    Column("participant_id", String, ForeignKey("participants.id"), primary_key=True),
+    Column("created_at", String, nullable=False),
+)
+notes_table = Table(  # schema 2: facilitator notes per activity, append-only like answers
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("activity_id", String, nullable=False, index=True),
+    Column("kind", String, nullable=False),  # "synthesis" | "pin" | "unpin"
+    Column("value", Text, nullable=False),
+    Column("created_at", String, nullable=False),
+    UniqueConstraint("id"),
+)
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE submissions ADD COLUMN about_group_id INTEGER "
+                         "REFERENCES groups(id)")
+    conn.exec_driver_sql("ALTER TABLE activity_state ADD COLUMN revealed BOOLEAN NOT NULL "
+                         "DEFAULT 1")
+    conn.exec_driver_sql("ALTER TABLE activity_state ADD COLUMN timer_ends_at VARCHAR")
+    for table in (questions_table, votes_table, notes_table):
+        table.create(conn, checkfirst=True)
+
+
+# version -> the step that upgrades a database of that version to the next one
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}

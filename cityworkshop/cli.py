@@ -123,6 +123,38 @@ def cmd_close(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_next(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        now_open = store.advance()
+        if now_open is None:
+            print(t("cli.next_end", args.lang))
+        else:
+            print(t("cli.opened", args.lang, activity=_activity_title(store, now_open, args.lang)))
+    return 0
+
+
+def cmd_reveal(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        store.reveal(args.activity, args.command == "reveal")
+        key = "cli.revealed" if args.command == "reveal" else "cli.hidden"
+        print(t(key, args.lang, activity=_activity_title(store, args.activity, args.lang)))
+    return 0
+
+
+def cmd_timer(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        title = _activity_title(store, args.activity, args.lang)
+        if args.stop:
+            store.stop_timer(args.activity)
+            print(t("cli.timer_stopped", args.lang, activity=title))
+        else:
+            if args.minutes is None:
+                raise CityWorkshopError(key="cli.timer_minutes")
+            store.start_timer(args.activity, args.minutes * 60)
+            print(t("cli.timer_started", args.lang, activity=title, minutes=args.minutes))
+    return 0
+
+
 def _print_qr(url: str) -> None:
     try:
         import segno
@@ -272,6 +304,22 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("activity", help="activity id, e.g. disruptive-scoring")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("next", parents=[common],
+                       help="move the room on: close the current activity, open the next")
+    p.set_defaults(func=cmd_next)
+
+    for name, text in (("reveal", "show an activity's results on the facilitator's screen"),
+                       ("hide", "hide an activity's results until revealed")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("activity")
+        p.set_defaults(func=cmd_reveal)
+
+    p = sub.add_parser("timer", parents=[common], help="start or stop an activity's countdown")
+    p.add_argument("activity")
+    p.add_argument("minutes", nargs="?", type=float, help="length of the countdown in minutes")
+    p.add_argument("--stop", action="store_true", help="stop the countdown")
+    p.set_defaults(func=cmd_timer)
 
     p = sub.add_parser("serve", parents=[common], help="serve the participant page (Voila)")
     p.add_argument("--host", default="127.0.0.1",

@@ -176,3 +176,29 @@ def test_serve_prints_address_and_qr_and_stops_on_ctrl_c(tmp_path):
     assert proc.returncode == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_facilitator_controls_next_reveal_hide_timer(tmp_path, capsys):
+    db = tmp_path / "w.db"
+    run(capsys, "init", "--db", str(db))
+    with WorkshopStore(db) as store:
+        order = [a.id for a in store.pack.program.activities]
+    assert run(capsys, "next", "--db", str(db))[0] == 0
+    assert run(capsys, "next", "--db", str(db))[0] == 0
+    assert run(capsys, "hide", "--db", str(db), order[1])[0] == 0
+    code, out, _ = run(capsys, "timer", "--db", str(db), order[1], "5", "--lang", "en")
+    assert code == 0 and "5" in out
+    with WorkshopStore(db) as store:
+        assert store.current_activity() == order[1]
+        assert store.open_activities() == [order[1]]
+        assert store.is_revealed(order[1]) is False
+        assert 290 < store.timer_remaining(order[1]) <= 300
+    run(capsys, "reveal", "--db", str(db), order[1])
+    run(capsys, "timer", "--db", str(db), order[1], "--stop")
+    with WorkshopStore(db) as store:
+        assert store.is_revealed(order[1]) is True
+        assert store.timer_remaining(order[1]) is None
+    code, _, err = run(capsys, "timer", "--db", str(db), order[1])
+    assert code == 2 and "--stop" in err
+    code, _, err = run(capsys, "timer", "--db", str(db), order[1], "0")
+    assert code == 2 and len(err.strip().splitlines()) == 1

@@ -217,19 +217,26 @@ def _lab_folder(db: Path) -> Path:
     return folder
 
 
-def _lab_command(db: Path, port: int) -> tuple[list[str], dict[str, str], Path]:
+def _lab_command(db: Path, port: int) -> tuple[list[str], dict[str, str], str]:
+    """JupyterLab on the work folder, on 127.0.0.1 only, with a token we print ourselves."""
+    import secrets
+
     folder = _lab_folder(db)
+    token = secrets.token_hex(16)
     env = dict(os.environ, CITYWORKSHOP_DB=str(db.resolve()))
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--ServerApp.root_dir={folder}"]
-    return cmd, env, folder
+           f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--ServerApp.allow_root=True")  # a facilitator's container or a CI machine
+    url = f"http://127.0.0.1:{port}/lab?token={token}  ({folder})"
+    return cmd, env, url
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
     _store(args).close()
-    cmd, env, folder = _lab_command(args.db, args.port)
-    print(t("cli.lab_url", args.lang, url=f"http://127.0.0.1:{args.port}/lab  ({folder})"))
+    cmd, env, url = _lab_command(args.db, args.port)
+    print(t("cli.lab_url", args.lang, url=url), flush=True)
     proc = subprocess.Popen(cmd, env=env)
     try:
         return proc.wait()
@@ -249,15 +256,17 @@ def cmd_up(args: argparse.Namespace) -> int:
     if args.demo and not args.db.exists():
         cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
     _store(args).close()
-    cmd, env, folder = _lab_command(args.db, args.lab_port)
+    cmd, env, url = _lab_command(args.db, args.lab_port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
                                       preheat=args.preheat)
     lab = subprocess.Popen(cmd, env=env)
     try:
         server.wait_ready(60)
         _announce(server.url, args.host, args.port, args.lang)
-        print(t("cli.lab_url", args.lang, url=f"http://127.0.0.1:{args.lab_port}/lab  ({folder})"))
-        lab.wait()
+        print(t("cli.lab_url", args.lang, url=url), flush=True)
+        if lab.wait() != 0:
+            print(t("cli.lab_failed", args.lang, code=lab.returncode), file=sys.stderr)
+            return 2
     except KeyboardInterrupt:
         pass
     finally:
@@ -347,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # addresses show at once, even when piped
     try:
         return int(args.func(args) or 0)
     except CityWorkshopError as e:

@@ -202,3 +202,57 @@ def test_facilitator_controls_next_reveal_hide_timer(tmp_path, capsys):
     assert code == 2 and "--stop" in err
     code, _, err = run(capsys, "timer", "--db", str(db), order[1], "0")
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_up_starts_lab_and_participant_page_and_stops_both(tmp_path):
+    """The README's main job: a demo workshop, JupyterLab and the participant page together."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    db = tmp_path / "demo.db"
+    page_port, lab_port = _free_port(), _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "up", "--demo", "--db",
+                             str(db), "--port", str(page_port), "--lab-port", str(lab_port),
+                             "--preheat", "0", "--lang", "en"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=tmp_path)
+    try:
+        lab_url = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and lab_url is None:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if "/lab?token=" in line:
+                lab_url = line.split("JupyterLab: ", 1)[1].split()[0]
+        assert lab_url, "no JupyterLab address printed"
+        assert db.is_file()
+        body = b""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(lab_url, timeout=5) as resp:
+                    body = resp.read()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert b"JupyterLab" in body or b"jupyter" in body.lower()
+        assert (tmp_path / "demo-notebooks" / "01_kota_disruptif.ipynb").is_file()
+        assert not (tmp_path / "demo-notebooks" / "participant.ipynb").exists()
+        with socket.create_connection(("127.0.0.1", page_port), timeout=2):
+            pass
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    for port in (page_port, lab_port):
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()

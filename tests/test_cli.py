@@ -251,7 +251,7 @@ def test_up_starts_lab_and_participant_page_and_stops_both(tmp_path):
         with socket.create_connection(("127.0.0.1", page_port), timeout=2):
             pass
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGTERM)  # a service manager's stop: children go too
         proc.wait(60)
     for port in (page_port, lab_port):
         with pytest.raises(OSError):

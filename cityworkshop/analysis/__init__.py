@@ -35,9 +35,17 @@ __all__ = [
     "ANSWER_COLUMNS",
     "answers_frame",
     "group_item_matrix",
+    "matrix_votes",
+    "plan_steps",
+    "questions_frame",
     "scale_gaps",
     "scale_reasons",
+    "summarize_matrix",
+    "summarize_peer",
+    "summarize_points",
     "summarize_scale",
+    "text_entries",
+    "word_frequencies",
 ]
 
 ANSWER_COLUMNS = (
@@ -260,3 +268,12 @@ def scale_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows["value_text"].astype(str).str.strip() != ""]
     out = rows.rename(columns={"value_text": "text"})[columns]
     return out.sort_values(["item_id", "group_id"], kind="stable").reset_index(drop=True)
+
+
+# One module per activity kind; imported last: they use ``pd`` and ``answers_frame`` from here.
+from .matrix import matrix_votes, summarize_matrix  # noqa: E402
+from .peer import summarize_peer  # noqa: E402
+from .plan import plan_steps  # noqa: E402
+from .points import summarize_points  # noqa: E402
+from .questions import questions_frame  # noqa: E402
+from .text import text_entries, word_frequencies  # noqa: E402

@@ -20,7 +20,17 @@ import plotly.graph_objects as go
 from ..content import Activity
 from ..i18n import t
 
-__all__ = ["gap_chart", "heatmap_chart", "radar_chart"]
+__all__ = [
+    "gap_chart",
+    "heatmap_chart",
+    "matrix_chart",
+    "peer_chart",
+    "points_chart",
+    "radar_chart",
+    "roadmap_chart",
+    "scale_bars_chart",
+    "word_chart",
+]
 
 FONT_SIZE = 16
 HEIGHT = 560
@@ -283,3 +293,12 @@ def gap_chart(
         bargap=0.25,
     )
     return fig
+
+
+# One module per activity kind; imported last: they use the helpers above.
+from .matrix import matrix_chart  # noqa: E402
+from .peer import peer_chart  # noqa: E402
+from .plan import roadmap_chart  # noqa: E402
+from .points import points_chart  # noqa: E402
+from .scale_bars import scale_bars_chart  # noqa: E402
+from .text import word_chart  # noqa: E402

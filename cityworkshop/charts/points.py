@@ -1,0 +1,99 @@
+"""Dot-voting results: items ranked by the points they received.
+
+Charts layer: draws :func:`~cityworkshop.analysis.summarize_points`; item labels (a group's
+idea text) are escaped, wrapped and shortened, the full text is in the hover label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..content import Item
+from ..i18n import t
+from . import _base_layout, _empty, _escape, _wrap
+
+__all__ = ["points_chart"]
+
+_LABEL_CHARS = 90
+
+
+def _short(text: str, n: int = _LABEL_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Category labels made distinct (two identical ideas stay two bars): a zero-width space
+    is appended to each repeat."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        out.append(label + "\u200b" * n)
+    return out
+
+
+def points_chart(
+    summary: pd.DataFrame, items: Sequence[Item], lang: str = "id", *, demo: bool = False
+) -> go.Figure:
+    """Items ranked by points, the most chosen on top; items with 0 points stay visible.
+
+    Parameters
+    ----------
+    summary
+        :func:`~cityworkshop.analysis.summarize_points` (sorted by points).
+    items
+        The items voted on (``WorkshopStore.items_of(activity)``): the label of each bar, and
+        its ``help`` (the idea's group) as a prefix.
+    lang
+        ``"id"`` or ``"en"``.
+    demo
+        Show the demo banner under the title.
+
+    Returns
+    -------
+    Figure
+        One horizontal ``bar`` trace: x = points, in the order of ``summary``.
+    """
+    title = t("chart.points_title", lang)
+    if summary.empty or int(summary["points"].sum()) == 0:
+        return _empty(title, lang, demo)
+    by_id = {it.id: it for it in items}
+    labels, hovers = [], []
+    for item_id in summary["item_id"]:
+        it = by_id.get(item_id)
+        text = it.label.get(lang) if it else str(item_id)
+        group = it.help.get(lang) if it and it.help else ""
+        prefix = f"{group}: " if group else ""
+        labels.append(_wrap(prefix + _short(text), 40))
+        hovers.append(_wrap(prefix + text, 60))
+    points_label = _escape(t("chart.points", lang))
+    voters_label = _escape(t("chart.voters", lang))
+    fig = go.Figure(go.Bar(
+        x=summary["points"].tolist(),
+        y=_unique(labels),
+        orientation="h",
+        text=[str(int(p)) for p in summary["points"]],
+        textposition="outside",
+        cliponaxis=False,
+        textfont={"size": 18},
+        customdata=[[h, int(v)] for h, v in zip(hovers, summary["voters"], strict=True)],
+        marker={"color": "#e07b00"},
+        hovertemplate=(f"%{{customdata[0]}}<br><b>{points_label}: %{{x}}</b><br>"
+                       f"{voters_label}: %{{customdata[1]}}<extra></extra>"),
+    ))
+    _base_layout(fig, title, lang, demo)
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    top = float(summary["points"].max())
+    fig.update_layout(
+        height=max(360, 170 + 22 * lines + 12 * len(labels)),
+        xaxis={"title": {"text": points_label}, "range": [0, top * 1.12 + 0.5]},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 15},
+               "ticklabelstandoff": 10, "type": "category"},
+        bargap=0.25,
+    )
+    return fig

@@ -55,12 +55,35 @@ def _item_labels(activity: Activity, lang: str) -> dict[str, str]:
     return {it.id: it.label.get(lang) for it in activity.items}
 
 
+_TEMPLATE: go.layout.Template | None = None
+
+
+def _template() -> go.layout.Template:
+    """A small white template, built once: the look of plotly_white without its cost
+    (plotly validates a full named template on every figure: ~45 ms against ~5 ms here)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        import plotly.io as pio
+
+        white = pio.templates["plotly_white"].layout
+        grid = {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"}
+        _TEMPLATE = go.layout.Template(layout={
+            "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": white.colorway,
+            "colorscale": white.colorscale, "font": {"color": "#2a3f5f"},
+            "xaxis": {**grid, "automargin": True}, "yaxis": {**grid, "automargin": True},
+            "polar": {"bgcolor": "white",
+                      "radialaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"},
+                      "angularaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"}},
+        })
+    return _TEMPLATE
+
+
 def _base_layout(fig: go.Figure, title: str, lang: str, demo: bool) -> go.Figure:
     subtitle = {"text": _escape(t("demo.banner", lang)), "font": {"color": "#b3261e", "size": 15}}
     fig.update_layout(
         title={"text": _escape(title), "font": {"size": 22}, "x": 0.02, "xanchor": "left",
                **({"subtitle": subtitle} if demo else {})},
-        template="plotly_white",
+        template=_template(),
         font={"size": FONT_SIZE},
         height=HEIGHT,
         margin={"t": 110 if demo else 80, "l": 40, "r": 40, "b": 40},

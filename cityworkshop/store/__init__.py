@@ -620,8 +620,15 @@ class WorkshopStore:
             latest = (select(func.max(s.c.id)).where(s.c.activity_id == activity_id)
                       .group_by(s.c.subject)).scalar_subquery()
             query = query.where(s.c.id.in_(latest))
+        return self._records(query)
+
+    def _records(self, query: Any) -> list[dict[str, Any]]:
+        """Rows of a query as dicts; zipping plain tuples is several times faster than going
+        through SQLAlchemy's Row mappings, which matters for 10,000 participants' answers."""
         with self._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+            result = conn.execute(query)
+            keys = list(result.keys())
+            return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
 
     def answered_subjects(self, activity_id: str) -> set[str]:
         """Subjects (``g:<group id>`` or ``p:<participant id>``) with an answer."""
@@ -713,8 +720,7 @@ class WorkshopStore:
                  .where(q.c.activity_id == activity_id)
                  .group_by(q.c.id)
                  .order_by(votes.desc(), q.c.id))
-        with self._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+        return self._records(query)
 
     def votes_of(self, activity_id: str, participant_id: str) -> set[int]:
         """Ids of the questions of ``activity_id`` that ``participant_id`` voted for."""

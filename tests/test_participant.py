@@ -284,3 +284,212 @@ def test_page_kernel_stays_lean() -> None:
             " if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- the whole day: every kind, peer ratings, questions, following the facilitator -------------
+
+def _open(store: WorkshopStore, activity_id: str) -> None:
+    for open_id in store.open_activities():
+        store.close_activity(open_id)
+    store.open_activity(activity_id)
+
+
+def test_every_activity_of_the_day_gets_its_form(store: WorkshopStore, code: str) -> None:
+    from cityworkshop.forms import QuestionsBoard
+
+    page = ParticipantPage(store)
+    _join(page, code)
+    kinds = {}
+    while (current := store.advance()) is not None:
+        page.poll()
+        kind = store.activity(current).kind
+        assert page.activity_id == current
+        if kind == "questions":
+            assert page.screen == "questions" and isinstance(page.board, QuestionsBoard)
+            assert page.board in page.body.children
+        else:
+            assert page.screen == "form", (current, page.screen)
+            assert page.form in page.body.children and page.form.activity.id == current
+        kinds[kind] = type(page.form or page.board).__name__
+    assert kinds == {"scale": "ScaleForm", "text": "TextForm", "points": "PointsForm",
+                     "matrix": "MatrixForm", "plan": "PlanForm", "questions": "QuestionsBoard"}
+    page.poll()
+    assert page.screen == "wait"
+
+
+def test_advance_switches_the_form_and_keeps_unsent_edits(open_store: WorkshopStore,
+                                                          code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    page.form.reasons["mobility"].value = "belum terkirim"
+    assert open_store.advance() == "liveable-ideas"
+    page.poll()
+    assert page.activity_id == "liveable-ideas" and type(page.form).__name__ == "TextForm"
+    page.form.entries[0].text.value = "ide setengah jadi"
+    open_store.close_activity("liveable-ideas")
+    open_store.open_activity(ACTIVITY)  # the facilitator goes back
+    page.poll()
+    assert page.form.reasons["mobility"].value == "belum terkirim"
+    _open(open_store, "liveable-ideas")
+    page.poll()
+    assert page.form.entries[0].text.value == "ide setengah jadi"
+
+
+def test_text_answers_refused_and_escaped(store: WorkshopStore, code: str) -> None:
+    _open(store, "branding-definition")
+    page = ParticipantPage(store)
+    _join(page, code)
+    assert type(page.form).__name__ == "TextForm"
+    for bad, says in (("", "masih kosong"), ("  \n\t ", "masih kosong"),
+                      ("x" * 401, "terlalu panjang")):
+        page.form.entries[0].text.value = bad
+        page.form.send_button.click()
+        assert page.screen == "form" and says in page.form.status.value, bad[:10]
+    assert store.answer_rows("branding-definition") == []
+    page.form.entries[0].text.value = '<img src=x onerror="alert(1)"> janji kota'
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    assert "<img" not in page.sent_info.value and "&lt;img" in page.sent_info.value
+    assert "1 isian tersimpan" in page.sent_info.value
+    rows = store.answer_rows("branding-definition")
+    assert rows[0]["value_text"] == '<img src=x onerror="alert(1)"> janji kota'
+
+
+def test_linked_ideas_summary_names_the_criterion(store: WorkshopStore, code: str) -> None:
+    _open(store, "liveable-ideas")
+    page = ParticipantPage(store, lang="en")
+    _join(page, code)
+    page.form.entries[0].text.value = "Electric buses"
+    page.form.send_button.click()
+    assert "criterion for entry 1" in page.form.status.value.lower() or \
+        "entry 1" in page.form.status.value.lower()
+    page.form.entries[0].item.value = "mobility"
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    label = store.activity("liveable-ideas").item("mobility").label.get("en")
+    assert label in page.sent_info.value
+
+
+def test_peer_rating_never_offers_ones_own_group(store: WorkshopStore, code: str) -> None:
+    _open(store, "presentation-rating")
+    page = ParticipantPage(store)
+    _join(page, code)
+    own = page.group.id
+    offered = [v for _, v in page.about_picker.options]
+    assert own not in offered and offered[0] == 0  # "- pilih kelompok -"
+    assert sorted(v for v in offered if v) == sorted(g.id for g in store.list_groups() if g.id != own)
+    assert page.about_picker in page.body.children[1].children
+    assert page.form.layout.display == "none" and "Pilih dulu" in _texts(page.body)
+    page.form.send_button.click()  # nothing chosen yet: refused
+    assert "Pilih dulu" in page.form.status.value
+    other = offered[1]
+    page.about_picker.value = other
+    assert page.about == other and page.form.layout.display is None
+    assert "Pilih dulu" not in _texts(page.body.children[1])
+    page.form.scores["clarity"]["score"].value = 4
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    name = {g.id: g.name for g in store.list_groups()}[other]
+    assert f"Untuk {name}" in page.sent_info.value
+    rows = store.answer_rows("presentation-rating")
+    assert {r["about_group_id"] for r in rows} == {other}
+    # the store refuses one's own group even if a page tried
+    with pytest.raises(Exception) as err:
+        store.submit("presentation-rating", page.participant.id,
+                     {"scores": {"clarity": {"score": 5}}, "reasons": {}, "about": own})
+    assert "sendiri" in err.value.message("id")
+    # another group: an empty form; back to the first: its answer, and unsent edits kept
+    page.edit_button.click()
+    third = offered[2]
+    page.form.scores["clarity"]["score"].value = 2
+    page.choose_about(third)
+    assert page.form.value == {"scores": {}, "reasons": {}}
+    page.form.scores["evidence"]["score"].value = 3  # unsent
+    page.choose_about(other)
+    assert page.form.scores["clarity"]["score"].value == 2  # the unsent edit, kept
+    page.choose_about(third)
+    assert page.form.scores["evidence"]["score"].value == 3
+
+
+def test_peer_feedback_text_about_a_group(store: WorkshopStore, code: str) -> None:
+    _open(store, "presentation-feedback")
+    page = ParticipantPage(store)
+    _join(page, code)
+    other = [v for _, v in page.about_picker.options if v][0]
+    page.about_picker.value = other
+    page.form.entries[0].text.value = "Data kuat"
+    page.form.entries[0].item.value = "strength"
+    page.form.send_button.click()
+    assert page.screen == "sent"
+    again = ParticipantPage(store)
+    _join(again, code)
+    again.about_picker.value = other
+    assert again.form.value == {"entries": [{"text": "Data kuat", "item": "strength"}]}
+
+
+def test_questions_on_the_page(store: WorkshopStore, code: str) -> None:
+    _open(store, "leader-questions")
+    asker, voter = ParticipantPage(store), ParticipantPage(store)
+    _join(asker, code, "A")
+    _join(voter, store.list_groups()[1].code, "B")
+    assert asker.screen == "questions"
+    asker.board.question.value = "Bagaimana mengatasi penolakan?"
+    asker.board.ask_button.click()
+    qid = store.question_rows("leader-questions")[0]["question_id"]
+    assert qid not in asker.board.vote_buttons  # own question
+    assert "Ini pertanyaan Anda sendiri" in _texts(asker.board)
+    voter.poll()  # the new question arrives with the poll
+    voter.board.vote_buttons[qid].click()
+    voter.board.vote_buttons[qid].click()
+    assert "sudah mendukung" in voter.board.vote_status.value
+    assert store.question_rows("leader-questions")[0]["votes"] == 1
+    store.mark_answered(qid)
+    asker.poll()
+    assert "Sudah dijawab" in _texts(asker.board)
+
+
+def test_countdown_follows_the_facilitators_timer(open_store: WorkshopStore, code: str) -> None:
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    assert page.countdown.widget.layout.display == "none"
+    open_store.start_timer(ACTIVITY, 300)
+    page.poll()
+    shown = page.countdown.widget.value
+    assert "Sisa waktu 05:00" in shown or "Sisa waktu 04:59" in shown
+    page.lang_button.click()
+    assert "Time left" in page.countdown.widget.value
+    open_store.stop_timer(ACTIVITY)
+    page.poll()
+    assert page.countdown.widget.layout.display == "none"
+
+
+def test_countdown_ticks_on_a_running_loop(open_store: WorkshopStore, code: str) -> None:
+    import asyncio
+
+    from cityworkshop.participant.countdown import Countdown, format_clock
+
+    assert format_clock(299.2) == "05:00" and format_clock(0) == "00:00"
+    assert format_clock(3725) == "1:02:05"
+    clock = Countdown("id")
+
+    async def run() -> list[str]:
+        clock.set_remaining(2.3)
+        seen = [clock.widget.value]
+        await asyncio.sleep(2.6)
+        seen.append(clock.widget.value)
+        return seen
+
+    first, last = asyncio.run(run())
+    assert "00:03" in first and "Waktu habis" in last
+
+
+def test_missing_form_module_is_friendly(open_store: WorkshopStore, code: str,
+                                         monkeypatch) -> None:
+    import cityworkshop.forms as forms
+
+    monkeypatch.setitem(forms.FORM_MODULES, "matrix", ("not_there", "MatrixForm"))
+    _open(open_store, "branding-initiatives")
+    page = ParticipantPage(open_store)
+    _join(page, code)
+    assert page.screen == "unsupported"
+    assert "belum dapat diisi" in _texts(page.widget)

@@ -1,213 +1,95 @@
-"""ipywidgets forms that participants fill in on their phones.
+"""ipywidgets forms that participants fill in on their phones, one module per activity kind.
 
 The forms layer: a form shows one activity, gives its answer as the mapping that
 :meth:`cityworkshop.store.WorkshopStore.submit` takes (``form.value``) and restores an earlier
-answer (``form.set_value``). Forms compute no statistics and never touch the database: the
-participant page (:mod:`cityworkshop.participant`) sends their value through the store.
-Every widget a test or a stylesheet needs has a stable ``cw-...`` CSS class.
+answer (``form.set_value``). Every form has the same interface: constructor ``(activity,
+lang="id", *, items=None, owners=None, initial=None)``, ``.value``, ``.set_value(answer)``,
+``.on_submit(cb)``, ``.show_status(text, kind)``, ``.set_sending(bool)`` and ``.send_button``.
+Forms compute no statistics and never touch the database; :func:`form_for` picks the form of an
+activity's kind. A ``questions`` activity is a :class:`QuestionsBoard` instead, which writes
+questions and votes through the store. Every widget a test or a stylesheet needs has a stable
+``cw-...`` CSS class.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
+from importlib import import_module
 from typing import Any
 
-import ipywidgets as widgets
+from ..content import Activity, Item
+from ._base import FormBase, css_id
+from .questions import QuestionsBoard
+from .scale import ScaleForm
+from .text import TextForm
 
-from ..content import Activity
-from ..i18n import t
+__all__ = ["ScaleForm", "TextForm", "MatrixForm", "PointsForm", "PlanForm", "QuestionsBoard",
+           "form_for", "FORM_MODULES"]
 
-__all__ = ["ScaleForm"]
+_css_id = css_id  # the name used before forms became a package
+
+#: activity kind -> (module of this package, form class); matrix, points and plan are imported
+#: only when asked for
+FORM_MODULES: dict[str, tuple[str, str]] = {
+    "scale": ("scale", "ScaleForm"),
+    "text": ("text", "TextForm"),
+    "matrix": ("matrix", "MatrixForm"),
+    "points": ("points", "PointsForm"),
+    "plan": ("plan", "PlanForm"),
+}
 
 
-def _css_id(value: str) -> str:
-    """An id made safe for a CSS class name (``a b`` -> ``a-b``)."""
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in value)
+def _form_class(kind: str) -> type[FormBase]:
+    if kind == "questions":
+        raise ValueError("A questions activity has no form to send: show a QuestionsBoard "
+                         "(cityworkshop.forms.QuestionsBoard) instead.")
+    if kind not in FORM_MODULES:
+        raise ValueError(f"No form for activity kind {kind!r}; known kinds: "
+                         f"{', '.join(FORM_MODULES)}.")
+    module, name = FORM_MODULES[kind]
+    cls: type[FormBase] = getattr(import_module(f"{__name__}.{module}"), name)
+    return cls
 
 
-class ScaleForm(widgets.VBox):
-    """A phone-first form for a ``scale`` activity: 1-5 per item and dimension, optional reasons.
-
-    Each item (criterion) shows its label and guiding question, one row of toggle buttons per
-    dimension (e.g. "Sekarang" and "Target 2029"; no button selected means "not scored"), an
-    optional reason with the characters left, and at the end a "Kirim" button.
+def form_for(activity: Activity, lang: str = "id", *, items: Sequence[Item] | None = None,
+             owners: Sequence[Any] | None = None,
+             initial: Mapping[str, Any] | None = None) -> Any:
+    """The form of ``activity``'s kind, built with the agreed constructor.
 
     Parameters
     ----------
     activity
-        A scale activity of the content pack (its items already resolved).
+        Any activity but a ``questions`` one (that is a :class:`QuestionsBoard`).
     lang
-        ``"id"`` or ``"en"``: the language of labels and hints.
+        ``"id"`` or ``"en"``.
+    items
+        The activity's items as the store resolves them (``store.items_of(activity)``), e.g.
+        the groups' ideas of a points activity.
+    owners
+        The units that may own a plan step (``store.pack.city.opds``).
     initial
-        An earlier answer to show, as given by :meth:`value`.
+        An earlier answer to show.
+
+    Raises
+    ------
+    ValueError
+        For a questions activity or an unknown kind.
+    ImportError
+        When the module of that kind's form is missing.
 
     Examples
     --------
-    >>> form = ScaleForm(store.activity("disruptive-scoring"))  # doctest: +SKIP
-    >>> form.scores["digital_services"]["now"].value = 3  # doctest: +SKIP
-    >>> form.value  # doctest: +SKIP
-    {'scores': {'digital_services': {'now': 3}}, 'reasons': {}}
+    >>> form = form_for(store.activity("branding-definition"), "id")  # doctest: +SKIP
+    >>> type(form).__name__  # doctest: +SKIP
+    'TextForm'
     """
+    cls = _form_class(activity.kind)
+    return cls(activity, lang, items=items, owners=owners, initial=initial)
 
-    def __init__(self, activity: Activity, lang: str = "id",
-                 initial: Mapping[str, Any] | None = None):
-        if activity.kind != "scale":
-            raise ValueError(f"ScaleForm needs a scale activity; {activity.id!r} is "
-                             f"{activity.kind!r}. Use the form of that kind instead.")
-        super().__init__()
-        self.activity = activity
-        self.lang = lang
-        self.add_class("cw-form")
-        options = [(str(v), v) for v in range(activity.scale_min, activity.scale_max + 1)]
-        tooltips = [activity.scale_labels[v].get(lang) if v in activity.scale_labels else str(v)
-                    for _, v in options]
-        #: item id -> dimension id -> ToggleButtons (value None = not scored)
-        self.scores: dict[str, dict[str, widgets.ToggleButtons]] = {}
-        #: item id -> Textarea of the reason (absent when the activity asks no reason)
-        self.reasons: dict[str, widgets.Textarea] = {}
-        self._chars_left: dict[str, widgets.HTML] = {}
-        cards: list[widgets.Widget] = []
-        total = len(activity.items)
-        for n, item in enumerate(activity.items, start=1):
-            parts: list[widgets.Widget] = []
-            head = (f'<div class="cw-item-title"><span class="cw-item-number">{n}/{total}</span> '
-                    f'{html.escape(item.label.get(lang))}</div>')
-            if item.help is not None:
-                head += f'<div class="cw-item-help">{html.escape(item.help.get(lang))}</div>'
-            parts.append(widgets.HTML(head))
-            self.scores[item.id] = {}
-            for dim in activity.dimensions:
-                buttons = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
-                                                style={"button_width": "auto"})
-                buttons.add_class("cw-scale")
-                buttons.add_class(f"cw-score-{_css_id(item.id)}-{_css_id(dim.id)}")
-                buttons.observe(self._on_score, "value")
-                label = widgets.HTML(f'<div class="cw-dim-label">{html.escape(dim.label.get(lang))}'
-                                     f'</div>')
-                row = widgets.VBox([label, buttons])
-                row.add_class("cw-dim")
-                parts.append(row)
-                self.scores[item.id][dim.id] = buttons
-            if activity.reason != "none":
-                key = "form.reason_label" if activity.reason == "optional" else "form.reason_required"
-                area = widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
-                                        layout=widgets.Layout(width="100%"))
-                area.add_class("cw-reason")
-                area.add_class(f"cw-reason-{_css_id(item.id)}")
-                left = widgets.HTML()
-                left.add_class("cw-chars-left")
-                area.observe(lambda change, i=item.id: self._update_chars(i), "value")
-                self.reasons[item.id] = area
-                self._chars_left[item.id] = left
-                self._update_chars(item.id)
-                reason_box = widgets.VBox([widgets.HTML(
-                    f'<div class="cw-reason-label">{html.escape(t(key, lang))}</div>'), area, left])
-                reason_box.add_class("cw-reason-box")
-                parts.append(reason_box)
-            card = widgets.VBox(parts)
-            card.add_class("cw-item")
-            card.add_class(f"cw-item-{_css_id(item.id)}")
-            cards.append(card)
 
-        self.progress = widgets.HTML()
-        self.progress.add_class("cw-progress")
-        self.status = widgets.HTML()
-        self.status.add_class("cw-status")
-        self.send_button = widgets.Button(description=t("form.send", lang), button_style="primary",
-                                          layout=widgets.Layout(width="100%"))
-        self.send_button.add_class("cw-send")
-        self._submit_callbacks: list[Callable[[ScaleForm], Any]] = []
-        self.send_button.on_click(lambda _b: self._fire_submit())
-        hint = widgets.HTML(self._scale_hint())
-        hint.add_class("cw-hint")
-        footer = widgets.VBox([self.progress, self.status, self.send_button])
-        footer.add_class("cw-form-footer")
-        self.children = [hint, *cards, footer]
-        if initial:
-            self.set_value(initial)
-        self._update_progress()
-
-    # -- value ------------------------------------------------------------------------------
-
-    @property
-    def value(self) -> dict[str, Any]:
-        """The answer as :meth:`WorkshopStore.submit` takes it: scored dimensions, non-empty reasons."""
-        scores: dict[str, dict[str, int]] = {}
-        for item_id, dims in self.scores.items():
-            chosen = {d: int(w.value) for d, w in dims.items() if w.value is not None}
-            if chosen:
-                scores[item_id] = chosen
-        reasons = {i: w.value for i, w in self.reasons.items() if w.value.strip()}
-        return {"scores": scores, "reasons": reasons}
-
-    def set_value(self, answer: Mapping[str, Any] | None) -> None:
-        """Show ``answer`` (as given by :attr:`value`); anything not in it is cleared.
-
-        Unknown items, dimensions or out-of-range scores (an answer from an older program) are
-        ignored rather than shown wrongly.
-        """
-        answer = answer or {}
-        scores = answer.get("scores") or {}
-        reasons = answer.get("reasons") or {}
-        lo, hi = self.activity.scale_min, self.activity.scale_max
-        for item_id, dims in self.scores.items():
-            given = scores.get(item_id) or {}
-            for dim_id, w in dims.items():
-                v = given.get(dim_id)
-                w.value = int(v) if isinstance(v, int | float) and lo <= v <= hi else None
-        for item_id, area in self.reasons.items():
-            text = reasons.get(item_id)
-            area.value = text if isinstance(text, str) else ""
-        self._update_progress()
-
-    def scored_items(self) -> int:
-        """How many items have at least one dimension scored."""
-        return sum(any(w.value is not None for w in dims.values()) for dims in self.scores.values())
-
-    # -- events -----------------------------------------------------------------------------
-
-    def on_submit(self, callback: Callable[[ScaleForm], Any]) -> None:
-        """Call ``callback(form)`` when the participant presses "Kirim"."""
-        self._submit_callbacks.append(callback)
-
-    def _fire_submit(self) -> None:
-        for cb in self._submit_callbacks:
-            cb(self)
-
-    def show_status(self, text: str, kind: str = "info") -> None:
-        """Show a message (plain text, escaped) next to the send button; ``kind`` info/error/ok."""
-        self.status.value = (f'<div class="cw-msg cw-msg-{html.escape(kind)}">{html.escape(text)}'
-                             f'</div>') if text else ""
-
-    def set_sending(self, sending: bool) -> None:
-        """Disable the send button and say "Mengirim..." while an answer is being stored."""
-        self.send_button.disabled = sending
-        self.send_button.description = t("form.sending" if sending else "form.send", self.lang)
-
-    def _on_score(self, _change: Mapping[str, Any]) -> None:
-        self._update_progress()
-
-    def _update_progress(self) -> None:
-        if not hasattr(self, "progress"):
-            return  # still building
-        self.progress.value = (f'<div class="cw-progress-text">'
-                               f'{html.escape(t("form.progress", self.lang, done=self.scored_items(), total=len(self.scores)))}'
-                               f'</div>')
-
-    def _update_chars(self, item_id: str) -> None:
-        left = self.activity.reason_max_chars - len(self.reasons[item_id].value.strip())
-        if left >= 0:
-            text, cls = t("form.chars_left", self.lang, left=left), "cw-ok"
-        else:
-            text, cls = t("form.chars_over", self.lang, over=-left), "cw-over"
-        self._chars_left[item_id].value = f'<div class="{cls}">{html.escape(text)}</div>'
-
-    def _scale_hint(self) -> str:
-        labels = self.activity.scale_labels
-        parts = [f"{v} = {html.escape(labels[v].get(self.lang))}" for v in sorted(labels)]
-        hint = t("form.scale_hint", self.lang)
-        text = f'<div class="cw-hint-text">{html.escape(hint)}</div>'
-        if parts:
-            text += f'<div class="cw-hint-scale">{" · ".join(parts)}</div>'
-        return text
+def __getattr__(name: str) -> Any:
+    """``MatrixForm``, ``PointsForm`` and ``PlanForm``, imported on first use."""
+    for kind, (_module, cls_name) in FORM_MODULES.items():
+        if cls_name == name:
+            return _form_class(kind)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,17 +1,18 @@
-"""The participant page: join a group, wait, answer the open activity, see it sent, edit.
+"""The participant page: join a group, wait, answer whatever activity is open, see it sent, edit.
 
-The pages layer: :class:`ParticipantPage` composes a form from :mod:`cityworkshop.forms` with the
-store and follows the facilitator (which activity is open) by polling the database. Served by
-Voila from ``notebooks/participant.ipynb`` (see :mod:`cityworkshop.serve`). Every error is
-caught and shown as a friendly sentence in the participant's language; participant text is
-always escaped. Kept lean on purpose (no pandas, plotly, analysis or charts): forty of these
-kernels share the facilitator's laptop.
+The pages layer: :class:`ParticipantPage` shows the form of the activity the facilitator opened
+(:func:`cityworkshop.forms.form_for`, or a :class:`~cityworkshop.forms.QuestionsBoard`), follows
+the facilitator by polling the database every :data:`POLL_SECONDS`, shows the facilitator's
+countdown (:mod:`.countdown`) and a confirmation per activity kind (:mod:`.summary`). Served by
+Voila from ``notebooks/participant.ipynb`` (see :mod:`cityworkshop.serve`). Every error is caught
+and shown as a friendly sentence in the participant's language; participant text is always
+escaped. Kept lean on purpose (no pandas, plotly, analysis or charts): forty of these kernels
+share the facilitator's laptop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import html
 import logging
 from collections.abc import Callable
@@ -21,37 +22,35 @@ from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
-from .errors import InvalidAnswer
-from .forms import ScaleForm
-from .i18n import LANGUAGES, default_lang, t
-from .store import Group, Participant, WorkshopStore
+from ..errors import InvalidAnswer
+from ..forms import QuestionsBoard, form_for
+from ..i18n import LANGUAGES, default_lang, t
+from ..store import Group, Participant, WorkshopStore
+from .countdown import Countdown
+from .parts import about_box, button, error_text, heading, label, local_time, msg, who_html
+from .summary import sent_html
 
 __all__ = ["ParticipantPage", "POLL_SECONDS"]
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 2.0
-
-
-def _msg(text: str, kind: str = "info") -> str:
-    """A message box as HTML; ``text`` is escaped (it may hold participant input)."""
-    return f'<div class="cw-msg cw-msg-{kind}">{html.escape(text)}</div>' if text else ""
-
-
-def _button(description: str, css: str, style: str = "") -> widgets.Button:
-    b = widgets.Button(description=description, button_style=style,
-                       layout=widgets.Layout(width="100%"))
-    b.add_class(css)
-    return b
+#: seconds between two looks at the store. The facilitator's move shows after this wait plus
+#: the browser drawing the new form (up to ~1.4 s for the largest, the 10-criteria scale), under
+#: the 3 s promised. A look costs about 1 ms of the kernel (3 small SELECTs): 40 kernels at 1 s
+#: are cheap next to a form that appears a second late.
+POLL_SECONDS = 1.0
 
 
 class ParticipantPage:
-    """What a participant sees on their phone, from joining to "Terkirim".
+    """What a participant sees on their phone, from joining to "Terkirim", all day long.
 
     Screens (:attr:`screen`): ``"join"`` -> ``"wait"`` while no activity is open -> ``"form"``
-    of the open activity, prefilled with the latest answer -> ``"sent"`` with "Ubah jawaban".
+    of the open activity (any kind), prefilled with the latest answer -> ``"sent"`` with
+    "Ubah jawaban"; a questions activity is the ``"questions"`` board. A peer activity
+    (``about: groups``) first asks which OTHER group the answer is about (:attr:`about_picker`).
     :meth:`poll` follows the facilitator; in a running kernel it is called every
     :data:`POLL_SECONDS` by an asyncio task (not started without a running event loop).
+    Unsent edits are kept in memory per activity (and rated group) when the facilitator moves on.
 
     Parameters
     ----------
@@ -76,13 +75,19 @@ class ParticipantPage:
         self.participant: Participant | None = None
         self.group: Group | None = None
         self.activity_id: str | None = None
-        self.form: ScaleForm | None = None
+        #: the form of the open activity (None on the questions board)
+        self.form: Any = None
+        self.board: QuestionsBoard | None = None
+        #: the group a peer answer is about (None: not chosen, or not a peer activity)
+        self.about: int | None = None
+        self._items: tuple[Any, ...] = ()
         self._loaded: tuple[int | None, dict[str, Any] | None] = (None, None)
         self._task: asyncio.Task[None] | None = None
-        self._drafts: dict[str, dict[str, Any]] = {}
+        self._drafts: dict[tuple[str, int | None], dict[str, Any]] = {}
         self._welcome = ""
         self._timezone = ZoneInfo(self.store.pack.city.timezone)
         self._tz_label = self.store.pack.city.timezone_label
+        self._owners = self.store.pack.city.opds
 
         self.title = widgets.HTML()
         self.title.add_class("cw-title")
@@ -96,6 +101,7 @@ class ParticipantPage:
         self.banner.add_class("cw-demo")
         self.who = widgets.HTML()
         self.who.add_class("cw-who")
+        self.countdown = Countdown(self.lang)
         self.body = widgets.VBox()
         self.body.add_class("cw-body")
         self.status = widgets.HTML()
@@ -106,17 +112,24 @@ class ParticipantPage:
         self.code.add_class("cw-code")
         self.name = widgets.Text(layout=widgets.Layout(width="100%"))
         self.name.add_class("cw-name")
-        self.join_button = _button("", "cw-join", "primary")
+        self.join_button = button("", "cw-join", "primary")
         self.join_button.on_click(self._guard(lambda _b: self.join()))
-        self.check_button = _button("", "cw-check")
+        self.check_button = button("", "cw-check")
         self.check_button.on_click(self._guard(lambda _b: self.poll()))
-        self.edit_button = _button("", "cw-edit", "primary")
+        self.edit_button = button("", "cw-edit", "primary")
         self.edit_button.on_click(self._guard(lambda _b: self._show_form()))
         self.sent_info = widgets.HTML()
         self.sent_info.add_class("cw-sent")
+        # option value 0 = "- pilih kelompok -" (group ids start at 1)
+        self.about_picker = widgets.Dropdown(options=[("", 0)], value=0,
+                                             layout=widgets.Layout(width="100%"))
+        self.about_picker.add_class("cw-about")
+        self._syncing = False  # True while the page itself changes the picker's options
+        self.about_picker.observe(self._guard(lambda _c: None if self._syncing else
+                                              self.choose_about(self.about_picker.value or None)), "value")
 
-        children = [header, self.banner, self.who, self.body]
-        self.widget = widgets.VBox(children)
+        self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
+                                    self.body])
         self.widget.add_class("cw-page")
         self._render()
 
@@ -155,22 +168,35 @@ class ParticipantPage:
 
     def poll(self, force: bool = False) -> None:
         """Check the store and switch screens when the facilitator opened, closed or changed the
-        activity. Never throws away what the participant is typing."""
+        activity; update the countdown. Never throws away what the participant is typing."""
         if self.participant is None:
             return
         current = self.store.current_activity()
         if current is None:
             if self.screen != "wait" or force:
                 self._keep_draft()
-                self.activity_id, self.form = None, None
+                self.activity_id, self.form, self.board = None, None, None
                 self._go("wait")
-            return
-        if current != self.activity_id or force:
+        elif current != self.activity_id or force:
             self._keep_draft()
             self._load_activity(current)
-            return
-        if self.screen == "form" and self.form is not None:
+        elif self.screen == "form" and self.form is not None:
             self._refresh_unedited_form()
+        elif self.screen == "questions" and self.board is not None:
+            self.board.refresh()
+        self.countdown.set_remaining(
+            self.store.timer_remaining(self.activity_id) if self.activity_id else None)
+
+    def choose_about(self, group_id: int | None) -> None:
+        """Answer about ``group_id`` (a peer activity): keep the unsent edit of the group chosen
+        before, load the answer already given about this one."""
+        if self.activity_id is None or group_id == self.about:
+            return
+        self._keep_draft()
+        self.about = group_id
+        self.status.value = ""
+        self._load_answer()
+        self._render()
 
     def set_lang(self, lang: str) -> None:
         """Switch the page to ``lang`` (``"id"`` or ``"en"``), keeping everything typed."""
@@ -178,10 +204,16 @@ class ParticipantPage:
             return
         self.lang = lang
         self.status.value = ""
+        self.countdown.set_lang(lang)
         if self.form is not None:
             typed, loaded = self.form.value, self._loaded
             self.form = self._make_form(typed)
             self._loaded = loaded
+        if self.board is not None:
+            typed_q = self.board.question.value
+            self.board = QuestionsBoard(self.board.activity, lang, store=self.store,
+                                        participant_id=self.board.participant_id)
+            self.board.question.value = typed_q
         self._render()
 
     def start_polling(self) -> None:
@@ -199,6 +231,7 @@ class ParticipantPage:
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        self.countdown.stop()
 
     # -- screens ----------------------------------------------------------------------------
 
@@ -210,91 +243,117 @@ class ParticipantPage:
         lang = self.lang
         self.title.value = f'<div class="cw-title-text">{html.escape(t("app.title", lang))}</div>'
         self.lang_button.description = "English" if lang == "id" else "Bahasa Indonesia"
-        self.banner.value = _msg(t("demo.banner", lang), "demo") if self.is_demo else ""
+        self.banner.value = msg(t("demo.banner", lang), "demo") if self.is_demo else ""
         self.banner.layout.display = None if self.is_demo else "none"
         self.who.value = self._who_html()
         if self.screen == "join":
-            self.code.description = ""
             self.code.placeholder = t("join.code_placeholder", lang)
             self.name.placeholder = t("join.name_placeholder", lang)
             self.join_button.description = t("join.button", lang)
             self.body.children = [
-                self._heading(t("join.heading", lang), t("join.help", lang)),
-                self._label(t("join.code_label", lang)), self.code,
-                self._label(t("join.name_label", lang)), self.name,
+                heading(t("join.heading", lang), t("join.help", lang)),
+                label(t("join.code_label", lang)), self.code,
+                label(t("join.name_label", lang)), self.name,
                 self.status, self.join_button]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)
-            self.body.children = [self._heading(t("wait.heading", lang), t("wait.body", lang)),
+            self.body.children = [heading(t("wait.heading", lang), t("wait.body", lang)),
                                   self.status, self.check_button]
         elif self.screen == "unsupported":
             title = self.store.activity(self.activity_id or "").title.get(lang)
-            self.body.children = [self._heading(title, t("wait.unsupported", lang)), self.status]
+            self.body.children = [heading(title, t("wait.unsupported", lang)), self.status]
+        elif self.screen == "questions" and self.board is not None:
+            activity = self.board.activity
+            self.body.children = [heading(activity.title.get(lang), activity.prompt.get(lang)),
+                                  self.status, self.board]
         elif self.screen == "form" and self.form is not None:
             activity = self.form.activity
             scope = (t("form.group_scope", lang, group=self.group.name if self.group else "")
                      if activity.scope == "group" else t("form.participant_scope", lang))
-            self.body.children = [
-                self._heading(activity.title.get(lang), activity.prompt.get(lang), scope),
-                self.status, self.form]
+            parts: list[widgets.Widget] = [
+                heading(activity.title.get(lang), activity.prompt.get(lang), scope)]
+            if activity.about == "groups":
+                parts += self._about_parts()
+            self.form.layout.display = (
+                "none" if activity.about == "groups" and self.about is None else None)
+            self.body.children = [*parts, self.status, self.form]
         elif self.screen == "sent":
             self.edit_button.description = t("sent.edit", lang)
             self.body.children = [self.sent_info, self.edit_button]
 
+    def _about_parts(self) -> list[widgets.Widget]:
+        """The picker of the group being rated: every group but one's own."""
+        assert self.group is not None
+        others = [(g.name, g.id) for g in self.store.list_groups() if g.id != self.group.id]
+        options = [(t("page.about_pick", self.lang), 0), *others]
+        self._syncing = True
+        try:
+            if list(self.about_picker.options) != options:
+                self.about_picker.options = options
+            self.about_picker.value = self.about if self.about in dict(others).values() else 0
+        finally:
+            self._syncing = False
+        return [about_box(self.about_picker, self.lang, chosen=self.about is not None)]
+
     def _who_html(self) -> str:
-        if self.participant is None or self.group is None:
-            return ""
-        text = self.group.name
-        if self.participant.name:
-            text = f"{self.participant.name} · {self.group.name}"
-        return f'<div class="cw-who-text">{html.escape(text)}</div>'
-
-    @staticmethod
-    def _heading(title: str, body: str, note: str = "") -> widgets.HTML:
-        out = f'<h2 class="cw-h">{html.escape(title)}</h2><p class="cw-p">{html.escape(body)}</p>'
-        if note:
-            out += f'<p class="cw-note">{html.escape(note)}</p>'
-        w = widgets.HTML(out)
-        w.add_class("cw-heading")
-        return w
-
-    @staticmethod
-    def _label(text: str) -> widgets.HTML:
-        w = widgets.HTML(f'<label class="cw-label">{html.escape(text)}</label>')
-        return w
+        return who_html(self.participant.name if self.participant else None,
+                        self.group.name if self.group else None)
 
     def _say(self, text: str, kind: str = "info") -> None:
-        self.status.value = _msg(text, kind)
+        self.status.value = msg(text, kind)
 
     # -- activity and answers ---------------------------------------------------------------
 
     def _load_activity(self, activity_id: str) -> None:
+        assert self.participant is not None
         activity = self.store.activity(activity_id)
-        self.activity_id = activity_id
-        if activity.kind != "scale":
+        self.activity_id, self.form, self.board, self.about = activity_id, None, None, None
+        if activity.kind == "questions":
+            self.board = QuestionsBoard(activity, self.lang, store=self.store,
+                                        participant_id=self.participant.id)
+            self._go("questions")
+            return
+        self._items = self.store.items_of(activity)
+        if activity.about == "groups":
+            remembered = [k[1] for k in self._drafts if k[0] == activity_id and k[1] is not None]
+            self.about = remembered[-1] if remembered else None
+        try:
+            self._load_answer()
+        except (ImportError, ValueError):
+            log.exception("participant page: no form for %s (%s)", activity_id, activity.kind)
             self.form = None
             self._go("unsupported")
             return
-        assert self.participant is not None
-        latest = self.store.latest_answer(activity_id, self.participant.id)
-        self.form = self._make_form(latest.answer if latest else None)
-        self._loaded = (latest.id, self.form.value) if latest else (None, self.form.value)
-        draft = self._drafts.pop(activity_id, None)
+        self._go("form")
+
+    def _load_answer(self) -> None:
+        """Build the form of the open activity with the latest answer (about the chosen group),
+        then put back an unsent edit kept in memory."""
+        assert self.participant is not None and self.activity_id is not None
+        activity = self.store.activity(self.activity_id)
+        latest = None
+        if activity.about != "groups" or self.about is not None:
+            latest = self.store.latest_answer(self.activity_id, self.participant.id,
+                                              about=self.about)
+        answer = {k: v for k, v in latest.answer.items() if k != "about"} if latest else None
+        self.form = self._make_form(answer)
+        self._loaded = (latest.id if latest else None, self.form.value)
+        draft = self._drafts.pop((self.activity_id, self.about), None)
         if draft is not None:
-            self.form.set_value(draft)  # typed before the activity was closed and reopened
+            self.form.set_value(draft)  # typed before the facilitator moved on and came back
         if latest is not None:
             previous = t("sent.previous", self.lang, time=self._local_time(latest.created_at))
             self._say(f"{self._welcome} {previous}".strip(), "info")
-        self._go("form")
 
     def _keep_draft(self) -> None:
         """Remember an unsent edit of the current form, in case the same activity comes back."""
         if self.form is not None and self.activity_id and self.form.value != self._loaded[1]:
-            self._drafts[self.activity_id] = self.form.value
+            self._drafts[(self.activity_id, self.about)] = self.form.value
 
-    def _make_form(self, answer: dict[str, Any] | None) -> ScaleForm:
+    def _make_form(self, answer: dict[str, Any] | None) -> Any:
         assert self.activity_id is not None
-        form = ScaleForm(self.store.activity(self.activity_id), self.lang, initial=answer)
+        form = form_for(self.store.activity(self.activity_id), self.lang, items=self._items,
+                        owners=self._owners, initial=answer)
         form.on_submit(self._guard(lambda f: self.submit()))
         return form
 
@@ -304,9 +363,11 @@ class ParticipantPage:
         loaded_id, loaded_value = self._loaded
         if self.form.value != loaded_value:
             return  # the participant is typing: keep it
-        latest = self.store.latest_answer(self.activity_id, self.participant.id)
+        if self.form.activity.about == "groups" and self.about is None:
+            return
+        latest = self.store.latest_answer(self.activity_id, self.participant.id, about=self.about)
         if latest is not None and latest.id != loaded_id:
-            self.form.set_value(latest.answer)
+            self.form.set_value({k: v for k, v in latest.answer.items() if k != "about"})
             self._loaded = (latest.id, self.form.value)
             self._say(t("sent.previous", self.lang, time=self._local_time(latest.created_at)))
 
@@ -315,55 +376,33 @@ class ParticipantPage:
         if self.form is None or self.participant is None or self.activity_id is None:
             return
         form = self.form
+        answer = dict(form.value)
+        if form.activity.about == "groups":
+            if self.about is None:
+                form.show_status(t("page.about_first", self.lang), "error")
+                return
+            answer["about"] = self.about
         form.set_sending(True)
         form.show_status("")
         try:
-            sub = self.store.submit(self.activity_id, self.participant.id, form.value)
+            sub = self.store.submit(self.activity_id, self.participant.id, answer)
         except InvalidAnswer as err:  # ActivityClosed too
-            form.show_status(self._error_text(err), "error")
+            form.show_status(error_text(err, self.lang, self._items, form.activity.dimensions),
+                             "error")
             return
         finally:
             form.set_sending(False)
         self._loaded = (sub.id, form.value)
         self.status.value = ""
-        self.sent_info.value = self._sent_html(sub.answer, sub.created_at)
+        activity = form.activity
+        about = ({g.id: g.name for g in self.store.list_groups()}.get(self.about)
+                 if self.about is not None else None)
+        self.sent_info.value = sent_html(
+            activity, sub.answer, lang=self.lang, items=self._items, about=about,
+            who=t("sent.by_group" if activity.scope == "group" else "sent.by_you", self.lang),
+            time=self._local_time(sub.created_at),
+            owners={o.id: o.name.get(self.lang) for o in self._owners})
         self._go("sent")
-
-    def _sent_html(self, answer: dict[str, Any], created_at: str) -> str:
-        assert self.activity_id is not None
-        lang = self.lang
-        activity = self.store.activity(self.activity_id)
-        who = t("sent.by_group" if activity.scope == "group" else "sent.by_you", lang)
-        scores, reasons = answer.get("scores", {}), answer.get("reasons", {})
-        lines = []
-        for item in activity.items:
-            dims = scores.get(item.id, {})
-            if not dims and item.id not in reasons:
-                continue
-            vals = " · ".join(f"{html.escape(d.label.get(lang))}: <b>{dims[d.id]}</b>"
-                              for d in activity.dimensions if d.id in dims)
-            reason = reasons.get(item.id, "")
-            short = reason if len(reason) <= 160 else reason[:157] + "..."
-            reason_html = f'<div class="cw-sum-reason">{html.escape(short)}</div>' if reason else ""
-            lines.append(f'<li><div class="cw-sum-item">{html.escape(item.label.get(lang))}</div>'
-                         f'<div class="cw-sum-vals">{vals}</div>{reason_html}</li>')
-        return (f'<div class="cw-sent-box"><h2 class="cw-h cw-sent-heading">&#10003; '
-                f'{html.escape(t("sent.heading", lang))}</h2>'
-                f'<p class="cw-p">{html.escape(t("sent.body", lang, who=who, time=self._local_time(created_at)))}</p>'
-                f'<p class="cw-p">{html.escape(t("sent.summary", lang, done=len(scores), total=len(activity.items)))}</p>'
-                f'<ul class="cw-summary">{"".join(lines)}</ul></div>')
-
-    def _error_text(self, err: InvalidAnswer) -> str:
-        """The error in the participant's language, naming items by their label, not their id."""
-        item_id = err.params.get("item")
-        if self.form is None or not isinstance(item_id, str):
-            return err.message(self.lang)
-        labels = {it.id: it.label.get(self.lang) for it in self.form.activity.items}
-        dims = {d.id: d.label.get(self.lang) for d in self.form.activity.dimensions}
-        params = dict(err.params, item=labels.get(item_id, item_id))
-        if isinstance(params.get("dimension"), str):
-            params["dimension"] = dims.get(params["dimension"], params["dimension"])
-        return t(err.key, self.lang, **params)
 
     def _show_form(self) -> None:
         if self.form is None:
@@ -374,10 +413,7 @@ class ParticipantPage:
         self._refresh_unedited_form()
 
     def _local_time(self, iso_utc: str) -> str:
-        when = dt.datetime.fromisoformat(iso_utc)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        return f"{when.astimezone(self._timezone):%H:%M} {self._tz_label}"
+        return local_time(iso_utc, self._timezone, self._tz_label)
 
     # -- robustness -------------------------------------------------------------------------
 
@@ -396,8 +432,10 @@ class ParticipantPage:
         return wrapped
 
     async def _poll_forever(self) -> None:
+        import cityworkshop.participant as module  # POLL_SECONDS may be changed (tests)
+
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(module.POLL_SECONDS)
             try:
                 self.poll()
             except Exception:

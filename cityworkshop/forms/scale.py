@@ -1,0 +1,182 @@
+"""The form of a ``scale`` activity: 1-5 per item and dimension, optional reasons.
+
+Forms layer (ipywidgets only): gives its answer as the mapping the store takes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..content import Activity, Item
+from ..i18n import t
+from ._base import FormBase, css_id
+
+__all__ = ["ScaleForm"]
+
+
+class ScaleForm(FormBase):
+    """A phone-first form for a ``scale`` activity: 1-5 per item and dimension, optional reasons.
+
+    Each item (criterion) shows its label and guiding question, one row of toggle buttons per
+    dimension (e.g. "Sekarang" and "Target 2029"; no button selected means "not scored"), an
+    optional reason with the characters left, and at the end a "Kirim" button.
+
+    Parameters
+    ----------
+    activity
+        A scale activity of the content pack (its items already resolved).
+    lang
+        ``"id"`` or ``"en"``: the language of labels and hints.
+    items
+        The items to score; default ``activity.items``.
+    owners
+        Not used (the agreed form interface; plan forms need it).
+    initial
+        An earlier answer to show, as given by :meth:`value`.
+
+    Examples
+    --------
+    >>> form = ScaleForm(store.activity("disruptive-scoring"))  # doctest: +SKIP
+    >>> form.scores["digital_services"]["now"].value = 3  # doctest: +SKIP
+    >>> form.value  # doctest: +SKIP
+    {'scores': {'digital_services': {'now': 3}}, 'reasons': {}}
+    """
+
+    def __init__(self, activity: Activity, lang: str = "id", *,
+                 items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
+                 initial: Mapping[str, Any] | None = None):
+        if activity.kind != "scale":
+            raise ValueError(f"ScaleForm needs a scale activity; {activity.id!r} is "
+                             f"{activity.kind!r}. Use the form of that kind instead.")
+        super().__init__(lang)
+        self.activity = activity
+        self.items = tuple(activity.items if items is None else items)
+        options = [(str(v), v) for v in range(activity.scale_min, activity.scale_max + 1)]
+        tooltips = [activity.scale_labels[v].get(lang) if v in activity.scale_labels else str(v)
+                    for _, v in options]
+        #: item id -> dimension id -> ToggleButtons (value None = not scored)
+        self.scores: dict[str, dict[str, widgets.ToggleButtons]] = {}
+        #: item id -> Textarea of the reason (absent when the activity asks no reason)
+        self.reasons: dict[str, widgets.Textarea] = {}
+        self._chars_left: dict[str, widgets.HTML] = {}
+        cards: list[widgets.Widget] = []
+        total = len(self.items)
+        for n, item in enumerate(self.items, start=1):
+            parts: list[widgets.Widget] = []
+            head = (f'<div class="cw-item-title"><span class="cw-item-number">{n}/{total}</span> '
+                    f'{html.escape(item.label.get(lang))}</div>')
+            if item.help is not None:
+                head += f'<div class="cw-item-help">{html.escape(item.help.get(lang))}</div>'
+            parts.append(widgets.HTML(head))
+            self.scores[item.id] = {}
+            for dim in activity.dimensions:
+                buttons = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
+                                                style={"button_width": "auto"})
+                buttons.add_class("cw-scale")
+                buttons.add_class(f"cw-score-{css_id(item.id)}-{css_id(dim.id)}")
+                buttons.observe(self._on_score, "value")
+                label = widgets.HTML(f'<div class="cw-dim-label">{html.escape(dim.label.get(lang))}'
+                                     f'</div>')
+                row = widgets.VBox([label, buttons])
+                row.add_class("cw-dim")
+                parts.append(row)
+                self.scores[item.id][dim.id] = buttons
+            if activity.reason != "none":
+                key = "form.reason_label" if activity.reason == "optional" else "form.reason_required"
+                area = widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
+                                        layout=widgets.Layout(width="100%"))
+                area.add_class("cw-reason")
+                area.add_class(f"cw-reason-{css_id(item.id)}")
+                left = widgets.HTML()
+                left.add_class("cw-chars-left")
+                area.observe(lambda change, i=item.id: self._update_chars(i), "value")
+                self.reasons[item.id] = area
+                self._chars_left[item.id] = left
+                self._update_chars(item.id)
+                reason_box = widgets.VBox([widgets.HTML(
+                    f'<div class="cw-reason-label">{html.escape(t(key, lang))}</div>'), area, left])
+                reason_box.add_class("cw-reason-box")
+                parts.append(reason_box)
+            card = widgets.VBox(parts)
+            card.add_class("cw-item")
+            card.add_class(f"cw-item-{css_id(item.id)}")
+            cards.append(card)
+
+        self.progress = widgets.HTML()
+        self.progress.add_class("cw-progress")
+        hint = widgets.HTML(self._scale_hint())
+        hint.add_class("cw-hint")
+        self.children = [hint, *cards, self._footer(self.progress)]
+        if initial:
+            self.set_value(initial)
+        self._update_progress()
+
+    # -- value ------------------------------------------------------------------------------
+
+    @property
+    def value(self) -> dict[str, Any]:
+        """The answer as :meth:`WorkshopStore.submit` takes it: scored dimensions, non-empty reasons."""
+        scores: dict[str, dict[str, int]] = {}
+        for item_id, dims in self.scores.items():
+            chosen = {d: int(w.value) for d, w in dims.items() if w.value is not None}
+            if chosen:
+                scores[item_id] = chosen
+        reasons = {i: w.value for i, w in self.reasons.items() if w.value.strip()}
+        return {"scores": scores, "reasons": reasons}
+
+    def set_value(self, answer: Mapping[str, Any] | None) -> None:
+        """Show ``answer`` (as given by :attr:`value`); anything not in it is cleared.
+
+        Unknown items, dimensions or out-of-range scores (an answer from an older program) are
+        ignored rather than shown wrongly.
+        """
+        answer = answer or {}
+        scores = answer.get("scores") or {}
+        reasons = answer.get("reasons") or {}
+        lo, hi = self.activity.scale_min, self.activity.scale_max
+        for item_id, dims in self.scores.items():
+            given = scores.get(item_id) or {}
+            for dim_id, w in dims.items():
+                v = given.get(dim_id)
+                w.value = int(v) if isinstance(v, int | float) and lo <= v <= hi else None
+        for item_id, area in self.reasons.items():
+            text = reasons.get(item_id)
+            area.value = text if isinstance(text, str) else ""
+        self._update_progress()
+
+    def scored_items(self) -> int:
+        """How many items have at least one dimension scored."""
+        return sum(any(w.value is not None for w in dims.values()) for dims in self.scores.values())
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _on_score(self, _change: Mapping[str, Any]) -> None:
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        if not hasattr(self, "progress"):
+            return  # still building
+        self.progress.value = (f'<div class="cw-progress-text">'
+                               f'{html.escape(t("form.progress", self.lang, done=self.scored_items(), total=len(self.scores)))}'
+                               f'</div>')
+
+    def _update_chars(self, item_id: str) -> None:
+        left = self.activity.reason_max_chars - len(self.reasons[item_id].value.strip())
+        if left >= 0:
+            text, cls = t("form.chars_left", self.lang, left=left), "cw-ok"
+        else:
+            text, cls = t("form.chars_over", self.lang, over=-left), "cw-over"
+        self._chars_left[item_id].value = f'<div class="{cls}">{html.escape(text)}</div>'
+
+    def _scale_hint(self) -> str:
+        labels = self.activity.scale_labels
+        parts = [f"{v} = {html.escape(labels[v].get(self.lang))}" for v in sorted(labels)]
+        hint = t("form.scale_hint", self.lang)
+        text = f'<div class="cw-hint-text">{html.escape(hint)}</div>'
+        if parts:
+            text += f'<div class="cw-hint-scale">{" · ".join(parts)}</div>'
+        return text

@@ -1,0 +1,120 @@
+"""The "Terkirim" screen: what was stored, summarised per activity kind, every text escaped.
+
+Pages layer, pure functions from an answer mapping to HTML (no store, no widgets).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..content import Activity, Item
+from ..i18n import t
+
+__all__ = ["sent_html"]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _li(title: str, vals: str = "", note: str = "") -> str:
+    out = f'<li><div class="cw-sum-item">{_e(title)}</div>'
+    if vals:
+        out += f'<div class="cw-sum-vals">{vals}</div>'
+    if note:
+        out += f'<div class="cw-sum-reason">{_e(_short(note))}</div>'
+    return out + "</li>"
+
+
+def _scale(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+           lang: str) -> tuple[str, list[str]]:
+    scores, reasons = answer.get("scores", {}), answer.get("reasons", {})
+    lines = []
+    for item in items:
+        dims = scores.get(item.id, {})
+        if not dims and item.id not in reasons:
+            continue
+        vals = " · ".join(f"{_e(d.label.get(lang))}: <b>{int(dims[d.id])}</b>"
+                          for d in activity.dimensions if d.id in dims)
+        lines.append(_li(item.label.get(lang), vals, reasons.get(item.id, "")))
+    return t("sent.summary", lang, done=len(scores), total=len(items)), lines
+
+
+def _text(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+          lang: str) -> tuple[str, list[str]]:
+    labels = {it.id: it.label.get(lang) for it in items}
+    entries = answer.get("entries", [])
+    lines = []
+    for n, entry in enumerate(entries, start=1):
+        item = entry.get("item")
+        title = t("text.entry_label", lang, n=n)
+        if item:
+            title += f": {labels.get(item, item)}"
+        lines.append(_li(title, "", entry.get("text", "")))
+    return t("sent.entries", lang, n=len(entries)), lines
+
+
+def _matrix(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+            lang: str) -> tuple[str, list[str]]:
+    positions = answer.get("positions", {})
+    x_label = activity.x_axis.label.get(lang) if activity.x_axis else "x"
+    y_label = activity.y_axis.label.get(lang) if activity.y_axis else "y"
+    lines = [_li(it.label.get(lang), f"{_e(x_label)}: <b>{int(positions[it.id]['x'])}</b> · "
+                                     f"{_e(y_label)}: <b>{int(positions[it.id]['y'])}</b>")
+             for it in items if it.id in positions]
+    return t("sent.placed", lang, done=len(positions), total=len(items)), lines
+
+
+def _points(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+            lang: str) -> tuple[str, list[str]]:
+    points = {k: int(v) for k, v in answer.get("points", {}).items() if v}
+    labels = {it.id: it for it in items}
+    lines = []
+    for item_id, n in sorted(points.items(), key=lambda kv: -kv[1]):
+        item = labels.get(item_id)
+        title = _short(item.label.get(lang), 120) if item else item_id
+        note = item.help.get(lang) if item and item.help else ""
+        lines.append(_li(title, f"<b>{_e(t('sent.points_unit', lang, n=n))}</b>", note))
+    total = sum(points.values())
+    return t("sent.points", lang, total=total, budget=activity.budget or total), lines
+
+
+def _plan(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+          lang: str, owners: Mapping[str, str]) -> tuple[str, list[str]]:
+    phases = {it.id: it.label.get(lang) for it in items}
+    steps = answer.get("steps", [])
+    lines = []
+    for step in steps:
+        vals = (f"{_e(owners.get(step.get('owner', ''), step.get('owner', '')))} · "
+                f"{_e(step.get('start', ''))} – {_e(step.get('end', ''))}")
+        note = f"{step.get('what', '')} · KPI: {step.get('kpi', '')}"
+        lines.append(_li(phases.get(step.get("phase", ""), step.get("phase", "")), vals, note))
+    return t("sent.steps", lang, n=len(steps)), lines
+
+
+def sent_html(activity: Activity, answer: Mapping[str, Any], *, lang: str, who: str, time: str,
+              items: Sequence[Item], owners: Mapping[str, str] | None = None,
+              about: str | None = None) -> str:
+    """The confirmation box after "Kirim": heading, who and when, and the answer summarised.
+
+    ``owners`` maps OPD ids to names (plan); ``about`` names the group a peer answer is about.
+    """
+    if activity.kind == "plan":
+        summary, lines = _plan(activity, answer, items, lang, owners or {})
+    else:
+        make = {"scale": _scale, "text": _text, "matrix": _matrix, "points": _points}.get(
+            activity.kind)
+        summary, lines = make(activity, answer, items, lang) if make else ("", [])
+    about_html = (f'<p class="cw-p cw-sent-about"><b>{_e(t("sent.about", lang, group=about))}</b>'
+                  f'</p>' if about else "")
+    return (f'<div class="cw-sent-box"><h2 class="cw-h cw-sent-heading">&#10003; '
+            f'{_e(t("sent.heading", lang))}</h2>{about_html}'
+            f'<p class="cw-p">{_e(t("sent.body", lang, who=who, time=time))}</p>'
+            f'<p class="cw-p">{_e(summary)}</p>'
+            f'<ul class="cw-summary">{"".join(lines)}</ul></div>')

@@ -280,6 +280,31 @@ def cmd_up(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the workshop report (HTML; with ``--pdf`` also a PDF beside it)."""
+    from .report import write_pdf, write_report
+
+    out = args.output
+    html_path = out.with_suffix(".html") if out.suffix.lower() == ".pdf" else out
+    with _store(args) as store:
+        write_report(store, html_path, args.lang, anonymous=args.anonymous)
+    print(t("report.cli_written", args.lang, path=html_path))
+    if args.pdf:
+        pdf_path = write_pdf(html_path, html_path.with_suffix(".pdf"), lang=args.lang)
+        print(t("report.cli_pdf_written", args.lang, path=pdf_path))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every answer as an XLSX workbook, or as CSV files into a folder."""
+    from .report import export
+
+    with _store(args) as store:
+        path = export(store, args.output, anonymous=args.anonymous, lang=args.lang)
+    print(t("export.cli_written", args.lang, path=path))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .store import default_db_path
 
@@ -350,6 +375,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab-port", type=int, default=8888)
     p.add_argument("--preheat", type=int, default=2, help="see 'serve --preheat'")
     p.set_defaults(func=cmd_up)
+
+    p = sub.add_parser("report", parents=[common],
+                       help="write the workshop report: one self-contained HTML file")
+    p.add_argument("-o", "--output", type=Path, default=Path("report.html"),
+                   help="report file (default: report.html)")
+    p.add_argument("--anonymous", action="store_true", help="leave participant names out")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print it to PDF beside the HTML (needs /usr/bin/chromium)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", parents=[common],
+                       help="write every answer to XLSX, or CSV files when -o is a folder/")
+    p.add_argument("-o", "--output", default="results.xlsx",
+                   help="results.xlsx, or a folder (ending with /) for CSV files")
+    p.add_argument("--anonymous", action="store_true", help="leave participant names out")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

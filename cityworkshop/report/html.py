@@ -1,0 +1,186 @@
+"""The page of the workshop report: style sheet, plotly embedding and small HTML builders.
+
+Report layer, private to :mod:`cityworkshop.report`. Everything here returns HTML text; every
+piece of participant or content text passes through :func:`esc` first. plotly.js is written once
+into the page's ``<head>``; each figure is a ``<div>`` with its own small script that draws it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ..i18n import t
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from ..store import WorkshopStore
+
+CHART_WIDTH = 900
+"""Every chart is drawn at this fixed width (px), so that it prints the same as it shows."""
+
+
+def esc(value: object) -> str:
+    """Text shown as text: ``<``, ``>``, ``&`` and quotes escaped."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+CSS = """
+:root {--ink: #1d1d1d; --muted: #555; --line: #c9d3e0; --accent: #1f5fa8;}
+* {box-sizing: border-box;}
+body {font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink);
+  margin: 0; background: #eef1f5; line-height: 1.45; font-size: 15px;}
+main {max-width: 1000px; margin: 0 auto; background: #fff; padding: 28px 40px 48px;}
+h1 {font-size: 30px; margin: 8px 0 4px; line-height: 1.2;}
+h2 {font-size: 24px; margin: 28px 0 8px; border-bottom: 3px solid var(--accent);
+  padding-bottom: 4px;}
+h3 {font-size: 19px; margin: 22px 0 6px;}
+h4 {font-size: 16px; margin: 14px 0 4px;}
+p {margin: 6px 0;}
+a {color: var(--accent);}
+.cw-cover {border-bottom: 1px solid var(--line); padding-bottom: 16px; margin-bottom: 8px;}
+.cw-city {font-size: 16px; font-weight: 700; text-transform: uppercase; letter-spacing: 2px;
+  color: var(--accent);}
+.cw-facts {display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+  gap: 10px; margin: 16px 0 0;}
+.cw-fact {border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px;}
+.cw-fact .cw-label {font-size: 13px; color: var(--muted);}
+.cw-fact .cw-value {font-size: 20px; font-weight: 700;}
+.cw-banner {border: 3px solid #b3261e; color: #b3261e; font-weight: 800; font-size: 18px;
+  padding: 8px 14px; border-radius: 6px; margin: 8px 0; text-align: center; letter-spacing: 1px;}
+.cw-snapshot {border: 2px dashed #8a4b00; background: #fff1d6; color: #5a3000; font-weight: 700;
+  padding: 8px 14px; border-radius: 6px; margin: 8px 0;}
+.cw-session {margin-top: 12px;}
+.cw-session-time {color: var(--muted); font-weight: 400; font-size: 17px;}
+.cw-activity {margin: 18px 0 26px; padding-top: 4px; border-top: 1px solid var(--line);}
+.cw-prompt {color: var(--muted); font-style: italic;}
+.cw-meta {font-size: 13px; color: var(--muted);}
+.cw-chart {width: __W__px; max-width: 100%; overflow-x: auto; margin: 10px 0;
+  break-inside: avoid; page-break-inside: avoid;}
+.cw-table {border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 14px;}
+.cw-table th, .cw-table td {border: 1px solid #b8c2cf; padding: 4px 7px; text-align: left;
+  vertical-align: top; overflow-wrap: break-word;}
+.cw-table th {background: #eef1f5; font-weight: 700;}
+.cw-table td.cw-num, .cw-table th.cw-num {text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap;}
+.cw-table tr {break-inside: avoid; page-break-inside: avoid;}
+.cw-text {white-space: pre-wrap;}
+.cw-no-answers {border: 2px dashed #aab4c0; border-radius: 6px; padding: 14px; color: #444;
+  font-weight: 700; text-align: center; background: #f6f7f9;}
+.cw-synthesis {border: 2px solid #1b7f3b; border-left-width: 8px; border-radius: 6px;
+  padding: 8px 14px; margin: 10px 0; background: #f0f8f2; break-inside: avoid;}
+.cw-synthesis .cw-text {font-size: 16px;}
+.cw-unverified {font-size: 12px; font-weight: 700; color: #8a4b00; border: 1px solid #8a4b00;
+  border-radius: 8px; padding: 0 6px; white-space: nowrap;}
+.cw-pin {font-weight: 700;}
+.cw-toc {columns: 2; font-size: 14px;}
+.cw-appendix {margin-top: 36px;}
+@media print {
+  @page {size: A4; margin: 14mm 12mm;}
+  body {background: #fff; font-size: 11pt;}
+  main {max-width: none; padding: 0;}
+  .cw-session {break-before: page; page-break-before: always;}
+  .cw-appendix {break-before: page; page-break-before: always;}
+  .cw-chart {zoom: 0.78; overflow: visible; max-width: none;}
+  .cw-activity h3, h2, h3, h4 {break-after: avoid; page-break-after: avoid;}
+  .cw-banner, .cw-snapshot {border-style: solid;}
+  .modebar-container {display: none !important;}
+  a {color: var(--ink); text-decoration: none;}
+  * {-webkit-print-color-adjust: exact; print-color-adjust: exact;}
+}
+""".replace("__W__", str(CHART_WIDTH))
+
+
+def page(title: str, lang: str, body: str, *, plotlyjs: str) -> str:
+    """The whole HTML document: one ``<script>`` with plotly.js, the style sheet, the body."""
+    # A literal "</script" inside the bundle would end the script element early.
+    js = plotlyjs.replace("</script", "<\\/script")
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="cityworkshop">\n'
+        # No network: everything the page needs is inside the file.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:\">\n"
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n"
+        f'<script type="text/javascript" id="cw-plotlyjs">{js}</script>\n'
+        f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle that ships with the installed plotly (no network)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def figure(fig: go.Figure, div_id: str) -> str:
+    """One figure as a ``<div>`` drawn by the page's single plotly.js, at a fixed size."""
+    fig.update_layout(width=CHART_WIDTH)
+    body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": False,
+                               "modeBarButtonsToRemove": ["sendDataToCloud"]})
+    return f'<div class="cw-chart">{body}</div>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+          numeric: Sequence[int] = (), classes: str = "") -> str:
+    """An HTML table; every cell is escaped. ``numeric``: indexes of right-aligned columns."""
+    num = set(numeric)
+
+    def cell(tag: str, i: int, value: Any) -> str:
+        cls = ' class="cw-num"' if i in num else ""
+        return f"<{tag}{cls}>{esc(value)}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
+                   for r in rows)
+    return (f'<table class="cw-table {classes}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def number(value: Any, digits: int = 2) -> str:
+    """A number for a table: ``3.40``; empty for a missing value."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if f != f:  # NaN
+        return ""
+    return f"{f:.{digits}f}"
+
+
+def local(store: WorkshopStore, utc_iso: str | None = None) -> dt.datetime:
+    """A stored UTC time (or now) in the city's time zone."""
+    zone = ZoneInfo(store.pack.city.timezone)
+    if utc_iso is None:
+        return dt.datetime.now(zone)
+    when = dt.datetime.fromisoformat(utc_iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(zone)
+
+
+def long_date(when: dt.date, lang: str) -> str:
+    """``26 November 2026`` with the month named in ``lang``."""
+    months = t("report.months", lang).split(",")
+    name = months[when.month - 1].strip() if len(months) == 12 else f"{when.month:02d}"
+    return f"{when.day} {name} {when.year}"
+
+
+def clock(store: WorkshopStore, when: dt.datetime) -> str:
+    """``09:41 WIB``."""
+    return f"{when:%H:%M} {store.pack.city.timezone_label}"
+
+
+def data_attr(name: str, value: Any) -> str:
+    """A ``data-`` attribute for tests and scripts: the value JSON-encoded and escaped."""
+    return f' data-{name}="{esc(json.dumps(value))}"'

@@ -1,0 +1,187 @@
+"""The parts of the workshop report: cover, agenda, one part per session, appendix.
+
+Report layer, private to :mod:`cityworkshop.report`. Each function returns HTML text; the
+results of each activity come from :mod:`cityworkshop.report.kinds`. Stable CSS classes and ids
+(``cw-cover``, ``cw-agenda``, ``cw-session``, ``cw-activity`` with ``data-activity``,
+``cw-no-answers``, ``cw-synthesis``, ``cw-snapshot``, ``cw-appendix``) let tests and readers find
+each part.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..content import Activity, Session
+from ..errors import NotFound
+from ..i18n import t
+from .html import clock, data_attr, esc, local, long_date, number, table
+from .kinds import SECTIONS, Context
+
+if TYPE_CHECKING:
+    from ..store import WorkshopStore
+
+
+def _time(s: Session) -> str:
+    return f"{s.start:%H:%M}–{s.end:%H:%M}"
+
+
+def _overall_satisfaction(store: WorkshopStore) -> tuple[float, int] | None:
+    """Mean and top of the scale of the satisfaction activity's ``overall`` item, if answered."""
+    try:
+        activity = store.activity("satisfaction")
+    except NotFound:  # another program without a satisfaction activity
+        return None
+    scores = [r["value_num"] for r in store.answer_rows(activity.id)
+              if r["item_id"] == "overall" and r["value_num"] is not None]
+    if not scores:
+        return None
+    return sum(scores) / len(scores), activity.scale_max
+
+
+def cover(store: WorkshopStore, lang: str) -> str:
+    """City, program title, date (WIB), venue, participants and groups; demo/snapshot notices."""
+    pack, info = store.pack, store.info()
+    program, city = pack.program, pack.city
+    created = local(store, info.created_at)
+    n_participants = len(store.list_participants())
+    n_groups = len(store.list_groups())
+    parts = ['<header class="cw-cover" id="cw-cover">']
+    if info.is_demo:
+        parts.append(f'<div class="cw-banner" id="cw-demo">{esc(t("demo.banner", lang))}</div>')
+    open_ids = store.open_activities()
+    if open_ids:
+        now = local(store)
+        titles = ", ".join(store.activity(a).title.get(lang) for a in open_ids)
+        taken = t("report.snapshot", lang, time=clock(store, now), date=long_date(now, lang))
+        parts.append(f'<div class="cw-snapshot" id="cw-snapshot">{esc(taken)}<br>'
+                     f"{esc(t('report.snapshot_open', lang, activities=titles))}</div>")
+    parts.append(f'<div class="cw-city">{esc(city.name)}, {esc(city.province)}</div>')
+    parts.append(f"<h1>{esc(program.title.get(lang))}</h1>")
+    parts.append(f'<p class="cw-audience">{esc(program.audience.get(lang))}</p>')
+    facts = [
+        ("date", t("report.date", lang), long_date(created, lang), None),
+        ("venue", t("report.venue", lang), program.venue.get(lang), None),
+        ("participants", t("report.participants", lang), str(n_participants), n_participants),
+        ("groups", t("report.groups", lang), str(n_groups), n_groups),
+    ]
+    overall = _overall_satisfaction(store)
+    if overall is not None:
+        mean, top = overall
+        facts.append(("satisfaction", t("report.satisfaction_overall", lang),
+                      f"{number(mean)} / {top}", round(mean, 2)))
+    parts.append('<div class="cw-facts">')
+    for key, label, value, raw in facts:
+        attr = data_attr("value", raw) if raw is not None else ""
+        parts.append(f'<div class="cw-fact" id="cw-fact-{key}"{attr}>'
+                     f'<div class="cw-label">{esc(label)}</div>'
+                     f'<div class="cw-value">{esc(value)}</div></div>')
+    parts.append("</div>")
+    now = local(store)
+    generated = t("report.generated", lang, date=long_date(now, lang), time=clock(store, now))
+    parts.append(f'<p class="cw-meta">{esc(generated)}</p>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def agenda(store: WorkshopStore, lang: str) -> str:
+    """The sessions with their times and the activities of each, linked to their results."""
+    rows = []
+    for s in store.pack.program.sessions:
+        acts = "".join(f'<li><a href="#a-{esc(a.id)}">{esc(a.title.get(lang))}</a></li>'
+                       for a in s.activities)
+        desc = (f'<div class="cw-meta">{esc(s.description.get(lang))}</div>'
+                if s.description else "")
+        rows.append(f"<tr><td class=\"cw-num\">{esc(_time(s))}</td>"
+                    f"<td><b>{esc(s.title.get(lang))}</b>{desc}"
+                    f"{'<ul>' + acts + '</ul>' if acts else ''}</td></tr>")
+    head = (f"<thead><tr><th class=\"cw-num\">{esc(t('report.col_time', lang))}</th>"
+            f"<th>{esc(t('report.col_session', lang))}</th></tr></thead>")
+    return (f'<section id="cw-agenda"><h2>{esc(t("report.agenda", lang))}</h2>'
+            f'<table class="cw-table cw-agenda">{head}<tbody>{"".join(rows)}</tbody></table>'
+            "</section>")
+
+
+def _scope(activity: Activity, lang: str) -> str:
+    key = {"group": "report.scope_group", "participant": "report.scope_participant"}
+    scope = t(key[activity.scope], lang) if activity.scope in key else activity.scope
+    if activity.about == "groups":
+        scope += "; " + t("report.scope_about", lang)
+    return scope
+
+
+def activity_section(ctx: Context, activity: Activity) -> str:
+    """One activity: title, prompt, how many answered, results or a clear "no answers"."""
+    store, lang = ctx.store, ctx.lang
+    if activity.kind == "questions":
+        rows = store.question_rows(activity.id)
+        answered = len({r["participant_id"] for r in rows})
+        count_text = t("report.questions_count", lang, n=len(rows), people=answered)
+    else:
+        rows = store.answer_rows(activity.id)
+        answered = len({r["subject"] for r in rows})
+        count_text = t("report.answered_count", lang, n=answered)
+    head = (f'<section class="cw-activity" id="a-{esc(activity.id)}"'
+            f'{data_attr("activity", activity.id)}{data_attr("kind", activity.kind)}>'
+            f"<h3>{esc(activity.title.get(lang))}</h3>"
+            f'<p class="cw-prompt">{esc(activity.prompt.get(lang))}</p>'
+            f'<p class="cw-meta">{esc(_scope(activity, lang))} · {esc(count_text)}</p>')
+    synthesis = store.synthesis(activity.id)
+    syn = ""
+    if synthesis:
+        syn = (f'<div class="cw-synthesis"><h4>{esc(t("report.synthesis", lang))}</h4>'
+               f'<div class="cw-text">{esc(synthesis)}</div></div>')
+    if not rows:
+        body = (f'<div class="cw-no-answers">{esc(t("report.no_answers", lang))}</div>')
+    else:
+        body = SECTIONS[activity.kind](ctx, activity, rows)
+    return f"{head}{syn}{body}</section>"
+
+
+def session_section(ctx: Context, session: Session) -> str:
+    """A session's heading and the results of each of its activities (sessions with none are
+    only in the agenda)."""
+    lang = ctx.lang
+    desc = f"<p>{esc(session.description.get(lang))}</p>" if session.description else ""
+    body = "".join(activity_section(ctx, a) for a in session.activities)
+    return (f'<section class="cw-session" id="s-{esc(session.id)}">'
+            f'<h2>{esc(session.title.get(lang))} <span class="cw-session-time">'
+            f"{esc(_time(session))}</span></h2>{desc}{body}</section>")
+
+
+def appendix(store: WorkshopStore, lang: str) -> str:
+    """How the answers were collected and summarised, and every content source."""
+    pack = store.pack
+    method = "".join(f"<p>{esc(t(key, lang))}</p>" for key in (
+        "report.method_collect", "report.method_revisions", "report.method_scope",
+        "report.method_names"))
+    stats = "".join(f"<li>{esc(t(key, lang))}</li>" for key in (
+        "report.stats_scale", "report.stats_gap", "report.stats_peer", "report.stats_text",
+        "report.stats_matrix", "report.stats_points", "report.stats_questions"))
+    unverified = t("report.unverified", lang)
+    fact_rows = []
+    for f in pack.city.facts:
+        source = f.source + (f" ({f.url})" if f.url else "")
+        fact_rows.append([f.label.get(lang), f.value.get(lang), f.year, source,
+                          "" if f.verified else unverified])
+    facts = table([t("report.col_fact", lang), t("report.col_value", lang),
+                   t("report.col_year", lang), t("report.col_source", lang),
+                   t("report.col_status", lang)], fact_rows, classes="cw-facts-table")
+    # The unverified marker as a visible tag, not only a word in a cell.
+    facts = facts.replace(f"<td>{esc(unverified)}</td>",
+                          f'<td><span class="cw-unverified">{esc(unverified)}</span></td>')
+    frameworks = []
+    for fw in pack.frameworks.values():
+        items = "".join(f"<li>{esc(s)}</li>" for s in fw.sources)
+        frameworks.append(f"<h4>{esc(fw.name.get(lang))}</h4><ul>{items}</ul>")
+    opds = ", ".join(o.name.get(lang) for o in pack.city.opds)
+    opd_source = pack.city.opds_source or "—"
+    return (
+        f'<section class="cw-appendix" id="cw-appendix"><h2>{esc(t("report.appendix", lang))}</h2>'
+        f"<h3>{esc(t('report.method', lang))}</h3>{method}"
+        f"<h4>{esc(t('report.statistics', lang))}</h4><ul>{stats}</ul>"
+        f"<h3>{esc(t('report.sources', lang))}</h3>"
+        f"<h4>{esc(t('report.city_facts', lang, city=pack.city.name))}</h4>{facts}"
+        f"{''.join(frameworks)}"
+        f"<h4>{esc(t('report.opds', lang))}</h4><p>{esc(opds)}</p>"
+        f'<p class="cw-meta">{esc(t("report.col_source", lang))}: {esc(opd_source)}</p>'
+        "</section>")

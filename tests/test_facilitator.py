@@ -216,8 +216,8 @@ def test_auto_refresh_redraws_on_the_event_loop(open_store: WorkshopStore) -> No
     assert still_running is False
 
 
-def test_live_results_refuses_other_kinds(store: WorkshopStore, monkeypatch) -> None:
-    act = store.activity(ACTIVITY).model_copy(update={"kind": "text"})
+def test_live_results_refuses_unknown_kinds(store: WorkshopStore, monkeypatch) -> None:
+    act = store.activity(ACTIVITY).model_copy(update={"kind": "poll"})
     monkeypatch.setattr(store, "activity", lambda _id: act)
     with pytest.raises(ValueError, match="scale"):
         LiveResults(store, ACTIVITY)

@@ -1,0 +1,286 @@
+"""The facilitator's control panel for one activity: open, close, reveal, timer, next, progress.
+
+Pages layer: every button writes through :class:`~cityworkshop.store.WorkshopStore`; the panel
+only counts who answered and lays it out for a projector. A known store error is shown in the
+panel, never raised into the notebook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..content import Activity
+from ..errors import CityWorkshopError, InvalidAnswer
+from ..i18n import t
+from ..store import WorkshopStore
+from ._html import CSS, banner, error_html, esc, local_time
+from ._live import running_loop
+
+__all__ = ["ControlPanel", "activity_progress"]
+
+_log = logging.getLogger(__name__)
+TICK_SECONDS = 1.0
+COUNT_EVERY_TICKS = 5
+DEFAULT_MINUTES = 10
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def activity_progress(store: WorkshopStore, act: Activity) -> tuple[int, int, list[tuple[str, int, int]]]:
+    """Who answered: ``(answered, total, [(group name, answered, possible), ...])``.
+
+    Group scope counts groups (a group has answered or not: possible is 1); participant
+    scope counts participants who answered among those who joined. A peer activity
+    (``about: groups``) counts rater-rated pairs: each group (or participant) may rate every
+    other group. A questions activity counts questions per group (total: participants).
+    """
+    groups = store.list_groups()
+    people = store.list_participants()
+    if act.kind == "questions":
+        rows = store.question_rows(act.id)
+        per = [(g.name, sum(r["group_id"] == g.id for r in rows),
+                sum(p.group_id == g.id for p in people)) for g in groups]
+        return len(rows), len(people), per
+    subjects = store.answered_subjects(act.id)
+    others = max(len(groups) - 1, 0)
+    per = []
+    for g in groups:
+        if act.scope == "group":
+            mine = {s for s in subjects if s == f"g:{g.id}" or s.startswith(f"g:{g.id}>")}
+            possible = others if act.about == "groups" else 1
+        else:
+            members = {f"p:{p.id}" for p in people if p.group_id == g.id}
+            mine = {s for s in subjects if s.split(">")[0] in members}
+            possible = len(members) * (others if act.about == "groups" else 1)
+        per.append((g.name, len(mine), possible))
+    return sum(a for _, a, _ in per), sum(p for _, _, p in per), per
+
+
+class ControlPanel(widgets.VBox):
+    """Open and close an activity, reveal its results, time it, move on, and see who answered.
+
+    Parameters
+    ----------
+    store
+        The workshop.
+    activity_id
+        The activity to control.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Attributes
+    ----------
+    open_button, close_button, refresh_button : Button
+        "Buka untuk peserta", "Tutup", "Perbarui".
+    reveal_button : Button
+        "Tampilkan hasil" when the results are hidden, "Sembunyikan hasil" when shown
+        (:meth:`WorkshopStore.reveal`).
+    minutes : BoundedIntText
+        Length of the countdown in minutes.
+    start_timer_button, stop_timer_button : Button
+        "Mulai" / "Hentikan" the countdown (``store.start_timer`` / ``store.stop_timer``).
+    next_button : Button
+        "Kegiatan berikutnya": :meth:`WorkshopStore.advance` (closes the current activity of the
+        program and opens the next one).
+    state, timer, count, groups, message : HTML
+        DIBUKA/DITUTUP and whether results are shown; time left; "n of N groups answered"
+        (participant scope: participants who joined; about: groups: pairs rated of pairs
+        possible; questions: questions and votes); one chip per group.
+
+    In a kernel the timer ticks every second and the counts refresh every few seconds on the
+    kernel's event loop (:meth:`start`, :meth:`stop`).
+    """
+
+    def __init__(self, store: WorkshopStore, activity_id: str, lang: str = "id"):
+        self.store = store
+        self.activity: Activity = store.activity(activity_id)
+        self.lang = lang
+        self._task: asyncio.Task[None] | None = None
+        self.banner = widgets.HTML(banner(store, lang))
+        title = widgets.HTML(f'{CSS}<div class="cw-box"><h3>{esc(t("panel.heading", lang))}: '
+                             f"{esc(self.activity.title.get(lang))}</h3></div>")
+        auto = widgets.Layout(width="auto")
+        self.open_button = widgets.Button(description=t("panel.open", lang), button_style="success",
+                                          icon="play", layout=auto)
+        self.close_button = widgets.Button(description=t("panel.close", lang),
+                                           button_style="danger", icon="stop", layout=auto)
+        self.refresh_button = widgets.Button(description=t("panel.refresh", lang), icon="refresh",
+                                             layout=auto)
+        self.reveal_button = widgets.Button(description=t("panel.reveal", lang), icon="eye",
+                                            button_style="info", layout=auto)
+        self.next_button = widgets.Button(description=t("panel.next", lang), icon="forward",
+                                          button_style="primary", layout=auto)
+        self.minutes = widgets.BoundedIntText(value=DEFAULT_MINUTES, min=1, max=240,
+                                              description=t("panel.minutes", lang),
+                                              style={"description_width": "initial"},
+                                              layout=widgets.Layout(width="150px"))
+        self.start_timer_button = widgets.Button(description=t("panel.timer_start", lang),
+                                                 icon="hourglass-start", layout=auto)
+        self.stop_timer_button = widgets.Button(description=t("panel.timer_stop", lang),
+                                                icon="hourglass-end", layout=auto)
+        for b, cls in ((self.open_button, "cw-open-button"), (self.close_button, "cw-close-button"),
+                       (self.refresh_button, "cw-refresh-button"),
+                       (self.reveal_button, "cw-reveal-button"),
+                       (self.next_button, "cw-next-button"),
+                       (self.start_timer_button, "cw-timer-start"),
+                       (self.stop_timer_button, "cw-timer-stop")):
+            b.add_class(cls)
+        self.state = widgets.HTML()
+        self.timer = widgets.HTML()
+        self.count = widgets.HTML()
+        self.groups = widgets.HTML()
+        self.message = widgets.HTML()
+        self.open_button.on_click(lambda _: self._act(store.open_activity))
+        self.close_button.on_click(lambda _: self._act(store.close_activity))
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.reveal_button.on_click(lambda _: self._act(
+            lambda aid: store.reveal(aid, not store.is_revealed(aid))))
+        self.start_timer_button.on_click(lambda _: self._act(
+            lambda aid: store.start_timer(aid, int(self.minutes.value) * 60)))
+        self.stop_timer_button.on_click(lambda _: self._act(store.stop_timer))
+        self.next_button.on_click(lambda _: self._advance())
+        row = widgets.Layout(align_items="center", flex_flow="row wrap")
+        buttons = widgets.HBox([self.open_button, self.close_button, self.reveal_button,
+                                self.next_button, self.refresh_button, self.state], layout=row)
+        timer_row = widgets.HBox([self.minutes, self.start_timer_button, self.stop_timer_button,
+                                  self.timer], layout=row)
+        super().__init__([self.banner, title, buttons, timer_row, self.count, self.groups,
+                          self.message])
+        self.add_class("cw-control-panel")
+        self.refresh()
+        if running_loop() is not None:
+            self.start()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _act(self, action: Callable[[str], Any]) -> bool:
+        """Run a store action on this activity; a known store error is shown, not raised."""
+        try:
+            action(self.activity.id)
+        except CityWorkshopError as e:
+            text = e.message(self.lang) if isinstance(e, InvalidAnswer) else str(e)
+            self.message.value = error_html(text, self.lang)
+            return False
+        self.message.value = ""
+        self.refresh()
+        return True
+
+    def _advance(self) -> None:
+        result: list[str | None] = []
+        if not self._act(lambda _aid: result.append(self.store.advance())):
+            return
+        nxt = result[0]
+        if nxt is None:
+            text = t("panel.next_none", self.lang)
+        else:
+            text = t("panel.next_opened", self.lang,
+                     title=self.store.activity(nxt).title.get(self.lang))
+        self.message.value = f'<div class="cw-box"><b>{esc(text)}</b></div>'
+
+    # -- counting -----------------------------------------------------------------------------
+
+    def progress(self) -> tuple[int, int, list[tuple[str, int, int]]]:
+        """Who answered: ``(answered, total, [(group name, answered, possible), ...])``; see
+        :func:`activity_progress`."""
+        return activity_progress(self.store, self.activity)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def _count_key(self) -> str:
+        act = self.activity
+        if act.kind == "questions":
+            return "panel.questions_count"
+        if act.about == "groups":
+            return "panel.answered_pairs"
+        return "panel.answered" if act.scope == "group" else "panel.answered_participants"
+
+    def refresh(self) -> None:
+        """Read the state, the timer and the answer counts from the store again."""
+        lang, store, aid = self.lang, self.store, self.activity.id
+        is_open = store.is_open(aid)
+        revealed = store.is_revealed(aid)
+        key, cls = ("panel.state_open", "cw-open") if is_open else ("panel.state_closed",
+                                                                   "cw-closed")
+        shown = t("panel.results_shown" if revealed else "panel.results_hidden", lang)
+        self.state.value = (f'<div class="cw-box"><span class="cw-state {cls}">'
+                            f'{esc(t(key, lang))}</span> <span class="cw-src">{esc(shown)}'
+                            "</span></div>")
+        self.reveal_button.description = t("panel.hide" if revealed else "panel.reveal", lang)
+        self.reveal_button.icon = "eye-slash" if revealed else "eye"
+        self.refresh_timer()
+        n, total, per = self.progress()
+        extra = {}
+        if self.activity.kind == "questions":
+            extra["votes"] = sum(r["votes"] for r in store.question_rows(aid))
+        self.count.value = (f'<div class="cw-box"><span class="cw-count">'
+                            f"{esc(t(self._count_key(), lang, n=n, total=total, **extra))}</span> "
+                            f'<span class="cw-src">{esc(t("panel.updated", lang, time=local_time(store)))}'
+                            "</span></div>")
+        chips = []
+        for name, answered, possible in per:
+            label = esc(name)
+            if self.activity.scope == "participant" or self.activity.about == "groups" \
+                    or self.activity.kind == "questions":
+                label += f" {answered}/{possible}" if self.activity.kind != "questions" \
+                    else f": {esc(t('panel.chip_questions', lang, n=answered))}"
+            done = " cw-done" if answered else ""
+            mark = "✓ " if answered else ""
+            chips.append(f'<span class="cw-chip{done}">{mark}{label}</span>')
+        self.groups.value = (f'<div class="cw-box">{esc(t("panel.groups_answered", lang))}: '
+                             f'{"".join(chips)}</div>')
+
+    def refresh_timer(self) -> None:
+        """Show the time left on the countdown."""
+        left = self.store.timer_remaining(self.activity.id)
+        if left is None:
+            self.timer.value = (f'<span class="cw-src">{esc(t("panel.timer_none", self.lang))}'
+                                "</span>")
+        elif left <= 0:
+            self.timer.value = (f'<span class="cw-timer cw-up">'
+                                f'{esc(t("panel.timer_up", self.lang))}</span>')
+        else:
+            self.timer.value = (f'<span class="cw-timer">'
+                                f'{esc(t("panel.timer_left", self.lang, time=_clock(left)))}'
+                                "</span>")
+
+    # -- ticking ------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Tick the timer every second and refresh the counts every few seconds; False
+        without a running event loop."""
+        loop = running_loop()
+        if loop is None:
+            return False
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._tick())
+        return True
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _tick(self) -> None:
+        n = 0
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            n += 1
+            try:
+                if n % COUNT_EVERY_TICKS == 0:
+                    self.refresh()
+                else:
+                    self.refresh_timer()
+            except Exception as e:  # a busy database must not stop the clock
+                _log.warning("control panel refresh failed: %s", e)

@@ -65,7 +65,18 @@ class FormBase(widgets.VBox):
         """Call ``callback(form)`` when the participant presses "Kirim"."""
         self._submit_callbacks.append(callback)
 
+    def problems(self) -> list[str]:
+        """What the participant must still fix before sending, in their language (none here;
+        forms that can tell ahead of the store override this)."""
+        return []
+
     def _fire_submit(self) -> None:
+        """Call the :meth:`on_submit` callbacks, unless :meth:`problems` names something to fix:
+        then show the first problem instead (the store re-validates in any case)."""
+        problems = self.problems()
+        if problems:
+            self.show_status(problems[0], "error")
+            return
         for cb in self._submit_callbacks:
             cb(self)
 

@@ -166,15 +166,6 @@ class MatrixForm(FormBase):
 
     # -- events -----------------------------------------------------------------------------
 
-    def _fire_submit(self) -> None:
-        """Call the :meth:`on_submit` callbacks, unless :meth:`problems` says what is missing."""
-        problems = self.problems()
-        if problems:
-            self.show_status(problems[0], "error")
-            return
-        for cb in self._submit_callbacks:
-            cb(self)
-
     def _update_progress(self) -> None:
         if not hasattr(self, "progress"):
             return  # still building

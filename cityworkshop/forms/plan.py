@@ -296,15 +296,10 @@ class PlanForm(FormBase):
     # -- events -----------------------------------------------------------------------------
 
     def _fire_submit(self) -> None:
-        """Call the :meth:`on_submit` callbacks, unless :meth:`problems` says what is missing."""
+        """From the first send on, name missing fields at each step, then send as usual."""
         self._checked = True
         self._refresh()
-        problems = self.problems()
-        if problems:
-            self.show_status(problems[0], "error")
-            return
-        for cb in self._submit_callbacks:
-            cb(self)
+        super()._fire_submit()
 
     def _on_change(self, view: _Step) -> None:
         if view in self._steps:

@@ -192,15 +192,6 @@ class PointsForm(FormBase):
 
     # -- events -----------------------------------------------------------------------------
 
-    def _fire_submit(self) -> None:
-        """Call the :meth:`on_submit` callbacks, unless :meth:`problems` says what is missing."""
-        problems = self.problems()
-        if problems:
-            self.show_status(problems[0], "error")
-            return
-        for cb in self._submit_callbacks:
-            cb(self)
-
     def set_sending(self, sending: bool) -> None:
         """Disable the send button and say "Mengirim..." while an answer is being stored."""
         self.send_button.disabled = sending or not self.items

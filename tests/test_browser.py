@@ -166,6 +166,13 @@ def test_participant_page_at_360px(served, browser, shots: Path) -> None:
         assert box is not None and box["width"] >= 44 and box["height"] >= 44
         page.screenshot(path=str(shots / "5-form-360.png"))
         assert VOILA_ERROR not in page.content()
+        assert not page.locator("#cw-offline").is_visible()
+        # The server goes away (laptop asleep, Wi-Fi gone): the participant is told, not left
+        # with a page that silently stops answering.
+        server.stop()
+        page.locator("#cw-offline").wait_for(state="visible", timeout=20_000)
+        assert "Koneksi terputus" in page.locator("#cw-offline").inner_text()
+        page.screenshot(path=str(shots / "6-offline-360.png"))
     finally:
         context.close()
 

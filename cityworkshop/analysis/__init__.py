@@ -240,8 +240,8 @@ def group_item_matrix(
                            columns=pd.Index(list(items or []), name="item_id"), dtype="float64")
         return out
     order = scores.drop_duplicates("group_id").sort_values("group_id")["group"].tolist()
-    out = scores.pivot_table(index="group", columns="item_id", values="value_num",
-                             aggfunc="mean").reindex(index=order)
+    out = (scores.groupby(["group", "item_id"], sort=False)["value_num"].mean()
+           .unstack("item_id").reindex(index=order))  # = pivot_table(aggfunc="mean"), faster
     if items is not None:
         out = out.reindex(columns=list(items))
     out.index.name, out.columns.name = "group", "item_id"

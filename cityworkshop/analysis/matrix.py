@@ -38,8 +38,9 @@ def matrix_votes(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFr
     coords = frame[frame["field"].isin(["x", "y"]) & frame["value_num"].notna()]
     if coords.empty:
         return pd.DataFrame(columns=columns).astype({"x": "float64", "y": "float64"})
-    wide = coords.pivot_table(index=["group_id", "subject", "group", "item_id"],
-                              columns="field", values="value_num", aggfunc="last")
+    # groupby + unstack: the same table as pivot_table(aggfunc="last"), several times faster
+    wide = (coords.groupby(["group_id", "subject", "group", "item_id", "field"], sort=False)
+            ["value_num"].last().unstack("field"))
     wide = wide.reindex(columns=["x", "y"]).dropna().reset_index()
     wide = wide.sort_values(["group_id", "subject", "item_id"], kind="stable")
     out = wide[columns].reset_index(drop=True)

@@ -87,7 +87,7 @@ def matrix_chart(
     x_name, y_name = _escape(xa.label.get(lang)), _escape(ya.label.get(lang))
     each, avg = _escape(t("chart.each_answer", lang)), _escape(t("chart.average", lang))
     count_label = _escape(t("chart.count", lang))
-    fig = go.Figure()
+    traces: list[go.Scatter] = []  # added at once: add_trace per trace re-lays out each time
     # Placements on the same cell are spread on a small ring around it.
     cells: dict[tuple[float, float], int] = {}
     for r in votes.itertuples(index=False):
@@ -106,7 +106,7 @@ def matrix_chart(
             ys.append(r.y + dy)
             groups.append([_escape(r.group), r.x, r.y])
         if xs:
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=xs, y=ys, mode="markers", legendgroup=item, showlegend=False, name=name,
                 marker={"size": 11, "color": _translucent(colour, 0.45),
                         "line": {"width": 1, "color": colour}},
@@ -118,7 +118,7 @@ def matrix_chart(
         row = summary[summary["item_id"] == item]
         if not row.empty:
             r = row.iloc[0]
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=[r["x_mean"]], y=[r["y_mean"]], mode="markers+text", legendgroup=item,
                 name=_wrap(f"{number[item]}. {labels.get(item, item)}", 34),
                 text=[str(number[item])],
@@ -130,7 +130,7 @@ def matrix_chart(
                                f"{y_name}: %{{y:.2f}}<br>{count_label}: "
                                "%{customdata[0]}<extra></extra>"),
             ))
-    _base_layout(fig, title, lang, demo)
+    fig = go.Figure(data=traces)
     x_mid, y_mid = (xa.min + xa.max) / 2, (ya.min + ya.max) / 2
     x0, x1, y0, y1 = xa.min - 0.5, xa.max + 0.5, ya.min - 0.5, ya.max + 0.5
     shapes = []
@@ -155,7 +155,7 @@ def matrix_chart(
             "align": xanchor, "font": {"size": 15, "color": "#374151"},
             "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 4,
         })
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         height=720 if not demo else 760,
         shapes=shapes,
         annotations=annotations,

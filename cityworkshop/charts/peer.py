@@ -65,8 +65,7 @@ def peer_chart(
             hovertemplate=(f"<b>%{{x}}</b><br>{name}<br>{mean_l}: %{{y:.2f}}<br>"
                            f"{count_l}: %{{customdata}}<extra></extra>"),
         ))
-    _base_layout(fig, title, lang, demo)
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         barmode="group",
         height=600,
         xaxis={"title": {"text": _escape(t("chart.presenting_group", lang))},

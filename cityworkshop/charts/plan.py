@@ -132,10 +132,9 @@ def roadmap_chart(
         fig.add_trace(go.Bar(x=[None], y=[[groups[0]], [labels[0]]], orientation="h",
                              name=_escape(phases[pid]), marker={"color": colour[pid]},
                              hoverinfo="skip", showlegend=True))
-    _base_layout(fig, title, lang, demo)
     first = _month_start(activity.plan_start)
     last = _month_start(month_label(month_index(activity.plan_start) + activity.plan_months))
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         barmode="overlay",
         height=max(400, 220 + 34 * len(rows)),
         xaxis={"type": "date", "range": [first.isoformat(), last.isoformat()],

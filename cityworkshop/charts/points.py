@@ -86,10 +86,9 @@ def points_chart(
         hovertemplate=(f"%{{customdata[0]}}<br><b>{points_label}: %{{x}}</b><br>"
                        f"{voters_label}: %{{customdata[1]}}<extra></extra>"),
     ))
-    _base_layout(fig, title, lang, demo)
     lines = sum(label.count("<br>") + 1 for label in labels)
     top = float(summary["points"].max())
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         height=max(360, 170 + 22 * lines + 12 * len(labels)),
         xaxis={"title": {"text": points_label}, "range": [0, top * 1.12 + 0.5]},
         yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 15},

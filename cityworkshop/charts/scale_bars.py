@@ -65,12 +65,11 @@ def scale_bars_chart(
         hovertemplate=(f"<b>%{{y}}</b><br>{mean_label}: %{{x:.2f}}<br>"
                        f"{count_label}: %{{customdata}}<extra></extra>"),
     ))
-    _base_layout(fig, title, lang, demo)
     lo, hi = activity.scale_min, activity.scale_max
     ticks = list(range(lo, hi + 1))
     ticktext = [f"{v}<br>{_wrap(activity.scale_labels[v].get(lang), 14)}"
                 if v in activity.scale_labels else str(v) for v in ticks]
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         height=max(360, 200 + 70 * len(rows)),
         xaxis={"range": [lo - 0.5 if lo > 0 else lo, hi + 0.9], "tickvals": ticks,
                "ticktext": ticktext, "tickfont": {"size": 14}, "zeroline": False},

@@ -46,8 +46,7 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
         marker={"color": "#2a9d8f"},
         hovertemplate=f"<b>%{{y}}</b><br>{count_label}: %{{x}}<extra></extra>",
     ))
-    _base_layout(fig, title, lang, demo)
-    fig.update_layout(
+    _base_layout(fig, title, lang, demo,
         height=max(360, 140 + 34 * len(freqs)),
         xaxis={"title": {"text": count_label},
                "range": [0, float(freqs["count"].max()) * 1.12 + 0.5],

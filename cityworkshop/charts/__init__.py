@@ -168,7 +168,7 @@ def radar_chart(
         means = _nan_to_none(rows["mean"].tolist())
         counts = [0 if pd.isna(c) else int(c) for c in rows["count"]]
         colour = _DIMENSION_COLOURS[i % len(_DIMENSION_COLOURS)]
-        fig.add_trace(go.Scatterpolar(
+        fig.add_trace(dict(type="scatterpolar",
             r=[*means, means[0]],
             theta=[*theta, theta[0]],
             customdata=[*counts, counts[0]],
@@ -247,7 +247,7 @@ def heatmap_chart(
     text = [["" if v is None else f"{v:.1f}" for v in row] for row in values]
     x = [_wrap(labels.get(item, item), 12) for item in matrix.columns]
     y = [_escape(g) for g in matrix.index]
-    fig = go.Figure(go.Heatmap(
+    fig = go.Figure([dict(type="heatmap",
         z=values,
         x=x,
         y=y,
@@ -263,7 +263,7 @@ def heatmap_chart(
         colorbar={"title": {"text": _escape(t("chart.mean", lang))}, "dtick": 1},
         hovertemplate=("<b>%{y}</b><br>%{x}<br>" + _escape(t("chart.mean", lang))
                        + ": %{z:.1f}<br>%{customdata}<extra></extra>"),
-    ))
+    )])
     _base_layout(fig, title, lang, demo,
         height=max(360, 150 + 60 * len(y) + 90),
         xaxis={"side": "bottom", "tickangle": 0, "tickfont": {"size": 13}},
@@ -303,7 +303,7 @@ def gap_chart(
     dims = {d.id: d.label.get(lang) for d in activity.dimensions}
     now_label = _escape(dims.get("now", "now"))
     target_label = _escape(dims.get("target", "target"))
-    fig = go.Figure(go.Bar(
+    fig = go.Figure([dict(type="bar",
         x=rows["gap"].tolist(),
         y=[_escape(labels.get(item, item)) for item in rows["item_id"]],
         orientation="h",
@@ -316,7 +316,7 @@ def gap_chart(
         hovertemplate=(f"<b>%{{y}}</b><br>{now_label}: %{{customdata[0]:.2f}}<br>"
                        f"{target_label}: %{{customdata[1]:.2f}}<br>"
                        f"{_escape(t('chart.gap', lang))}: %{{x:.2f}}<extra></extra>"),
-    ))
+    )])
     top = max(float(rows["gap"].max()), 0.0)
     low = min(float(rows["gap"].min()), 0.0)
     _base_layout(fig, title, lang, demo,

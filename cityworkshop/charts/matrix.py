@@ -8,6 +8,7 @@ the legend gives the numbers' labels, so that long labels never overlap on the p
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -87,38 +88,42 @@ def matrix_chart(
     x_name, y_name = _escape(xa.label.get(lang)), _escape(ya.label.get(lang))
     each, avg = _escape(t("chart.each_answer", lang)), _escape(t("chart.average", lang))
     count_label = _escape(t("chart.count", lang))
-    traces: list[go.Scatter] = []  # added at once: add_trace per trace re-lays out each time
+    traces: list[dict[str, Any]] = []  # added at once: add_trace per trace re-lays out each time
     # Placements on the same cell are spread on a small ring around it.
     cells: dict[tuple[float, float], int] = {}
     for r in votes.itertuples(index=False):
         cells[(r.x, r.y)] = cells.get((r.x, r.y), 0) + 1
     seen: dict[tuple[float, float], int] = {}
-    for i, item in enumerate(order):
+    # Every placement in ONE trace (colour per point): a trace per item cost ~2 ms each.
+    xs, ys, fills, lines, custom = [], [], [], [], []
+    for item in order:
         colour = _COLOURS[(number[item] - 1) % len(_COLOURS)]
         name = f"{number[item]}. {_escape(labels.get(item, item))}"
-        mine = votes[votes["item_id"] == item]
-        xs, ys, groups = [], [], []
-        for r in mine.itertuples(index=False):
+        for r in votes[votes["item_id"] == item].itertuples(index=False):
             k = seen.get((r.x, r.y), 0)
             seen[(r.x, r.y)] = k + 1
             dx, dy = _jitter(cells[(r.x, r.y)], k)
             xs.append(r.x + dx)
             ys.append(r.y + dy)
-            groups.append([_escape(r.group), r.x, r.y])
-        if xs:
-            traces.append(go.Scatter(
-                x=xs, y=ys, mode="markers", legendgroup=item, showlegend=False, name=name,
-                marker={"size": 11, "color": _translucent(colour, 0.45),
-                        "line": {"width": 1, "color": colour}},
-                customdata=groups,
-                hovertemplate=(f"<b>{name}</b><br>{each}: %{{customdata[0]}}<br>"
-                               f"{x_name}: %{{customdata[1]:.0f}}<br>"
-                               f"{y_name}: %{{customdata[2]:.0f}}<extra></extra>"),
-            ))
+            fills.append(_translucent(colour, 0.45))
+            lines.append(colour)
+            custom.append([name, _escape(r.group), r.x, r.y])
+    if xs:
+        traces.append(dict(type="scatter",
+            x=xs, y=ys, mode="markers", showlegend=False, name=each,
+            marker={"size": 11, "color": fills, "line": {"width": 1, "color": lines}},
+            customdata=custom,
+            hovertemplate=(f"<b>%{{customdata[0]}}</b><br>{each}: %{{customdata[1]}}<br>"
+                           f"{x_name}: %{{customdata[2]:.0f}}<br>"
+                           f"{y_name}: %{{customdata[3]:.0f}}<extra></extra>"),
+        ))
+    for item in order:
+        colour = _COLOURS[(number[item] - 1) % len(_COLOURS)]
+        name = f"{number[item]}. {_escape(labels.get(item, item))}"
         row = summary[summary["item_id"] == item]
         if not row.empty:
             r = row.iloc[0]
-            traces.append(go.Scatter(
+            traces.append(dict(type="scatter",
                 x=[r["x_mean"]], y=[r["y_mean"]], mode="markers+text", legendgroup=item,
                 name=_wrap(f"{number[item]}. {labels.get(item, item)}", 34),
                 text=[str(number[item])],

@@ -56,7 +56,7 @@ def peer_chart(
         means = [None if pd.isna(m) else float(m) for m in rows["mean"]]
         counts = [0 if pd.isna(c) else int(c) for c in rows["count"]]
         name = _escape(labels.get(item, item))
-        fig.add_trace(go.Bar(
+        fig.add_trace(dict(type="bar",
             x=x, y=means, name=_wrap(labels.get(item, item), 26),
             marker={"color": _COLOURS[k % len(_COLOURS)]},
             text=["" if m is None else f"{m:.1f}" for m in means],

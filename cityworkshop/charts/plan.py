@@ -110,7 +110,7 @@ def roadmap_chart(
             f"<b>{_wrap(r.what, 50)}</b><br>{phase_l}: {_escape(phases.get(r.phase, r.phase))}"
             f"<br>{owner_l}: {_escape(owner)}<br>{period_l}: {_escape(r.start)} – "
             f"{_escape(r.end)}<br>{kpi_l}: {_wrap(r.kpi, 50)}")
-    fig = go.Figure(go.Bar(
+    main = dict(type="bar",
         y=[groups, labels],
         x=lengths,
         base=bases,
@@ -126,12 +126,12 @@ def roadmap_chart(
         customdata=hovers,
         hovertemplate="%{customdata}<extra></extra>",
         showlegend=False,
-    ))
+    )
     used = [pid for pid in phases if pid in set(rows["phase"])]
-    for pid in used:
-        fig.add_trace(go.Bar(x=[None], y=[[groups[0]], [labels[0]]], orientation="h",
-                             name=_escape(phases[pid]), marker={"color": colour[pid]},
-                             hoverinfo="skip", showlegend=True))
+    legend = [dict(type="bar", x=[None], y=[[groups[0]], [labels[0]]], orientation="h",
+                     name=_escape(phases[pid]), marker={"color": colour[pid]},
+                     hoverinfo="skip", showlegend=True) for pid in used]
+    fig = go.Figure(data=[main, *legend])  # at once: add_trace re-lays out for each trace
     first = _month_start(activity.plan_start)
     last = _month_start(month_label(month_index(activity.plan_start) + activity.plan_months))
     _base_layout(fig, title, lang, demo,

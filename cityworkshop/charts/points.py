@@ -73,7 +73,7 @@ def points_chart(
         hovers.append(_wrap(prefix + text, 60))
     points_label = _escape(t("chart.points", lang))
     voters_label = _escape(t("chart.voters", lang))
-    fig = go.Figure(go.Bar(
+    fig = go.Figure([dict(type="bar",
         x=summary["points"].tolist(),
         y=_unique(labels),
         orientation="h",
@@ -85,7 +85,7 @@ def points_chart(
         marker={"color": "#e07b00"},
         hovertemplate=(f"%{{customdata[0]}}<br><b>{points_label}: %{{x}}</b><br>"
                        f"{voters_label}: %{{customdata[1]}}<extra></extra>"),
-    ))
+    )])
     lines = sum(label.count("<br>") + 1 for label in labels)
     top = float(summary["points"].max())
     _base_layout(fig, title, lang, demo,

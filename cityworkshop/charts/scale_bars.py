@@ -52,7 +52,7 @@ def scale_bars_chart(
     mean_label = _escape(t("chart.mean", lang))
     count_label = _escape(t("chart.count", lang))
     counts = [int(c) for c in rows["count"]]
-    fig = go.Figure(go.Bar(
+    fig = go.Figure([dict(type="bar",
         x=rows["mean"].tolist(),
         y=[_wrap(labels.get(i, i), 28) for i in rows.index],
         orientation="h",
@@ -64,7 +64,7 @@ def scale_bars_chart(
         marker={"color": "#1f5fa8"},
         hovertemplate=(f"<b>%{{y}}</b><br>{mean_label}: %{{x:.2f}}<br>"
                        f"{count_label}: %{{customdata}}<extra></extra>"),
-    ))
+    )])
     lo, hi = activity.scale_min, activity.scale_max
     ticks = list(range(lo, hi + 1))
     ticktext = [f"{v}<br>{_wrap(activity.scale_labels[v].get(lang), 14)}"

@@ -35,7 +35,7 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
     if freqs.empty:
         return _empty(title, lang, demo)
     count_label = _escape(t("chart.word_count", lang))
-    fig = go.Figure(go.Bar(
+    fig = go.Figure([dict(type="bar",
         x=freqs["count"].tolist(),
         y=[_escape(w) for w in freqs["word"]],
         orientation="h",
@@ -45,7 +45,7 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
         textfont={"size": 16},
         marker={"color": "#2a9d8f"},
         hovertemplate=f"<b>%{{y}}</b><br>{count_label}: %{{x}}<extra></extra>",
-    ))
+    )])
     _base_layout(fig, title, lang, demo,
         height=max(360, 140 + 34 * len(freqs)),
         xaxis={"title": {"text": count_label},

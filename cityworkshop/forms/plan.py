@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from ..answers.plan import STEP_FIELDS, month_index, month_label, window
 from ..content import Activity, Item, Owner
 from ..i18n import t
-from ._base import FormBase, css_id
+from ._base import FormBase
 
 __all__ = ["PlanForm"]
 

@@ -242,7 +242,7 @@ class WorkshopStore:
                     raise StoreError(key="store.not_workshop", path=str(self.path))
                 row = conn.execute(select(meta_table.c.value).where(
                     meta_table.c.key == "schema_version")).first()
-        except DatabaseError as e:
+        except DatabaseError:
             raise StoreError(key="store.not_workshop", path=str(self.path)) from None
         version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:

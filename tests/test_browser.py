@@ -350,3 +350,47 @@ def test_every_activity_kind_on_the_page(served, browser, shots: Path) -> None:
     if missing:
         pytest.skip(f"steps for {', '.join(missing)} not run: cityworkshop/forms/"
                     f"{{{','.join(missing)}}}.py does not exist yet (another helper writes it)")
+
+
+def test_nameless_participant_gets_their_answer_back_after_reload(served, browser) -> None:
+    """No name typed: the browser's own token (localStorage) brings the participant's own
+    answer back after a reload, and a second browser is someone else."""
+    store, server = served
+    store.open_activity("branding-definition")
+    code = store.list_groups()[2].code
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(server.url, wait_until="commit")
+        page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
+        _join(page, code, "")
+        page.locator(".cw-entry-text-1 textarea").wait_for(state="visible", timeout=20_000)
+        page.locator(".cw-entry-text-1 textarea").fill("Merek kota adalah janji yang ditepati")
+        page.locator("button.cw-send").click()
+        page.locator("button.cw-edit").wait_for(state="visible", timeout=20_000)
+        (participant,) = store.list_participants()
+        assert store.latest_answer("branding-definition", participant.id).answer["entries"][0][
+            "text"] == "Merek kota adalah janji yang ditepati"
+
+        page.reload(wait_until="commit")
+        page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
+        _join(page, code, "")
+        box = page.locator(".cw-entry-text-1 textarea")
+        box.wait_for(state="visible", timeout=20_000)
+        assert box.input_value() == "Merek kota adalah janji yang ditepati"
+        assert len(store.list_participants()) == 1
+    finally:
+        context.close()
+
+    stranger = browser.new_context(viewport={"width": 390, "height": 844})  # another phone
+    page = stranger.new_page()
+    try:
+        page.goto(server.url, wait_until="commit")
+        page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
+        _join(page, code, "")
+        box = page.locator(".cw-entry-text-1 textarea")
+        box.wait_for(state="visible", timeout=20_000)
+        assert box.input_value() == ""
+        assert len(store.list_participants()) == 2
+    finally:
+        stranger.close()

@@ -493,3 +493,29 @@ def test_missing_form_module_is_friendly(open_store: WorkshopStore, code: str,
     _join(page, code)
     assert page.screen == "unsupported"
     assert "belum dapat diisi" in _texts(page.widget)
+
+
+def test_a_nameless_participant_rejoins_by_the_browsers_token(store: WorkshopStore,
+                                                               code: str) -> None:
+    """Participant-scope answers of someone who left the name empty come back after a reload,
+    because the page hands the browser's token (kept in localStorage) to the store."""
+    store.open_activity("branding-definition")
+    page = ParticipantPage(store)
+    page.device.value = "d-0123456789abcdef"
+    _join(page, code)
+    assert page.screen == "form"
+    page.form.entries[0].text.value = "Janji kota yang dibuktikan layanan"
+    page.form.send_button.click()
+    assert page.screen == "sent"
+
+    reloaded = ParticipantPage(store)
+    reloaded.device.value = "d-0123456789abcdef"
+    _join(reloaded, code)
+    assert reloaded.participant.id == page.participant.id and reloaded.participant.rejoined
+    assert reloaded.form.entries[0].text.value == "Janji kota yang dibuktikan layanan"
+
+    other_phone = ParticipantPage(store)
+    other_phone.device.value = "d-fedcba9876543210"
+    _join(other_phone, code)
+    assert other_phone.participant.id != page.participant.id
+    assert other_phone.form.entries[0].text.value == ""

@@ -283,7 +283,7 @@ def test_a_schema_1_database_opens_and_is_migrated(tmp_path):
     con.commit()
     con.close()
     with WorkshopStore(path) as store:
-        assert store.info().schema_version == SCHEMA_VERSION == 2
+        assert store.info().schema_version == SCHEMA_VERSION == 3
         assert store.latest_answer("disruptive-scoring", "p1").answer["scores"] == {
             "mobility": {"now": 2, "target": 4}}
         assert store.current_activity() == "disruptive-scoring"
@@ -292,7 +292,7 @@ def test_a_schema_1_database_opens_and_is_migrated(tmp_path):
         qid = store.ask("leader-questions", "p1", "Apa kabar?")
         assert store.question_rows("leader-questions")[0]["question_id"] == qid
     with WorkshopStore(path) as again:  # idempotent: a second open migrates nothing
-        assert again.info().schema_version == 2
+        assert again.info().schema_version == SCHEMA_VERSION
         assert len(again.answer_rows("disruptive-scoring")) == 2
 
 
@@ -311,3 +311,34 @@ def test_write_waits_for_a_lock_held_elsewhere(store, people):
     release.join()
     con.close()
     assert len(store.question_rows("leader-questions")) == 1
+
+
+# -- rejoining without a name: the browser's device token -------------------------------------
+
+def test_a_phone_without_a_name_rejoins_by_its_device_token(store):
+    g = store.list_groups()
+    first = store.join(g[0].code, "", device="tok-AAAA1111")
+    store.open_activity("branding-definition")
+    store.submit("branding-definition", first.id, {"entries": [{"text": "Janji kota"}]})
+    again = store.join(g[0].code.lower(), None, device="tok-AAAA1111")
+    assert again.id == first.id and again.rejoined is True
+    assert store.latest_answer("branding-definition", again.id).answer == {
+        "entries": [{"text": "Janji kota", "item": None}]}
+    other_phone = store.join(g[0].code, "", device="tok-BBBB2222")
+    assert other_phone.id != first.id and other_phone.rejoined is False
+    other_group = store.join(g[1].code, "", device="tok-AAAA1111")
+    assert other_group.id != first.id and other_group.group_id == g[1].id
+    no_token = store.join(g[0].code, "")
+    assert no_token.id != first.id
+    for bad in ("short", "x" * 65, "<script>alert(1)</script>", 12345678):
+        assert store.join(g[0].code, "", device=bad).id != first.id  # ignored, not an error
+
+
+def test_a_name_wins_over_the_device_and_learns_it(store):
+    g = store.list_groups()
+    ayu = store.join(g[0].code, "Ayu")
+    # Ayu's phone joins later with her name: same participant, and the phone is remembered.
+    assert store.join(g[0].code, "ayu", device="tok-CCCC3333").id == ayu.id
+    assert store.join(g[0].code, "", device="tok-CCCC3333").id == ayu.id
+    # Someone else typing a different name on that phone is someone else.
+    assert store.join(g[0].code, "Budi", device="tok-CCCC3333").id != ayu.id

@@ -112,6 +112,10 @@ class ParticipantPage:
         self.code.add_class("cw-code")
         self.name = widgets.Text(layout=widgets.Layout(width="100%"))
         self.name.add_class("cw-name")
+        # Filled by the page template's script with a random token kept in the browser's
+        # localStorage: a phone that joined without a name finds its own answers again.
+        self.device = widgets.Text(layout=widgets.Layout(display="none"))
+        self.device.add_class("cw-device")
         self.join_button = button("", "cw-join", "primary")
         self.join_button.on_click(self._guard(lambda _b: self.join()))
         self.check_button = button("", "cw-check")
@@ -154,7 +158,8 @@ class ParticipantPage:
             self._say(t("join.empty_code", self.lang), "error")
             return
         try:
-            self.participant = self.store.join(self.code.value, self.name.value)
+            self.participant = self.store.join(self.code.value, self.name.value,
+                                               device=self.device.value or None)
         except InvalidAnswer as err:
             self._say(err.message(self.lang), "error")
             return
@@ -254,7 +259,7 @@ class ParticipantPage:
                 heading(t("join.heading", lang), t("join.help", lang)),
                 label(t("join.code_label", lang)), self.code,
                 label(t("join.name_label", lang)), self.name,
-                self.status, self.join_button]
+                self.status, self.join_button, self.device]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)
             self.body.children = [heading(t("wait.heading", lang), t("wait.body", lang)),

@@ -12,6 +12,7 @@ participant page's kernel stays lean; :mod:`cityworkshop.analysis` turns its row
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import sqlite3
 import unicodedata
@@ -52,6 +53,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud a
 CODE_LENGTH = 6
 NAME_MAX_CHARS = 80
 BUSY_TIMEOUT_S = 30.0
+_DEVICE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the page's device token: random, url-safe
 
 def default_db_path() -> Path:
     """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
@@ -323,11 +325,14 @@ class WorkshopStore:
             raise NotFound(f"No group has the code {code!r}.")
         return Group(r.id, r.number, r.name, r.code)
 
-    def join(self, code: str, name: str | None = None) -> Participant:
-        """Join the group with code ``code``; the same name in the same group rejoins.
+    def join(self, code: str, name: str | None = None, *, device: str | None = None
+             ) -> Participant:
+        """Join the group with code ``code``.
 
-        Raises :class:`InvalidAnswer` (``join.bad_code``) for an unknown code, so that the page
-        can say so in the participant's language.
+        The same name in the same group rejoins as the same participant; without a name, the
+        same ``device`` token (kept by the participant's browser) does. A malformed token is
+        ignored. Raises :class:`InvalidAnswer` (``join.bad_code``) for an unknown code, so that
+        the page can say so in the participant's language.
         """
         try:
             group = self.find_group(code)
@@ -339,17 +344,26 @@ class WorkshopStore:
         if any(unicodedata.category(ch) == "Cc" for ch in clean):
             raise InvalidAnswer("join.name_invalid")
         key = _name_key(clean) if clean else None
+        token = device if isinstance(device, str) and _DEVICE.fullmatch(device) else None
+        p = participants_table
         with self._write() as conn:
+            match = None
             if key:
-                r = conn.execute(select(participants_table).where(
-                    participants_table.c.group_id == group.id,
-                    participants_table.c.name_key == key)).first()
-                if r is not None:
-                    return Participant(r.id, r.group_id, r.name, r.joined_at, rejoined=True)
+                match = conn.execute(select(p).where(p.c.group_id == group.id,
+                                                     p.c.name_key == key)).first()
+            elif token:
+                match = conn.execute(select(p).where(p.c.group_id == group.id,
+                                                     p.c.device_key == token)
+                                     .order_by(p.c.joined_at.desc()).limit(1)).first()
+            if match is not None:
+                if token and match.device_key is None:
+                    conn.execute(update(p).where(p.c.id == match.id).values(device_key=token))
+                return Participant(match.id, match.group_id, match.name, match.joined_at,
+                                   rejoined=True)
             pid = uuid.uuid4().hex
             joined = _now()
-            conn.execute(insert(participants_table).values(
-                id=pid, group_id=group.id, name=clean or None, name_key=key, joined_at=joined))
+            conn.execute(insert(p).values(id=pid, group_id=group.id, name=clean or None,
+                                          name_key=key, joined_at=joined, device_key=token))
         return Participant(pid, group.id, clean or None, joined)
 
     def participant(self, participant_id: str) -> Participant:

@@ -3,7 +3,8 @@
 Schema 1: workshop meta, groups, participants, append-only submissions and answers, activity
 state, events. Schema 2 adds what the whole day needs: the group a peer rating is about,
 revealed results and a countdown per activity, questions with votes, and facilitator notes
-(pinned answers, the room's synthesis). :func:`migrate` brings an older file up to date in place.
+(pinned answers, the room's synthesis). Schema 3 adds a device token per participant (rejoining
+without a name). ``MIGRATIONS`` brings an older file up to date in place.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -51,6 +52,9 @@ participants_table = Table(
     Column("name", String, nullable=True),
     Column("name_key", String, nullable=True, index=True),
     Column("joined_at", String, nullable=False),
+    # schema 3: a random token the participant's browser keeps, so a phone that joined without
+    # a name finds its own answers again after a reload
+    Column("device_key", String, nullable=True, index=True),
 )
 submissions_table = Table(
     "submissions",
@@ -137,5 +141,11 @@ def _v1_to_v2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE participants ADD COLUMN device_key VARCHAR")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_participants_device_key "
+                         "ON participants (device_key)")
+
+
 # version -> the step that upgrades a database of that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}

@@ -4,8 +4,7 @@ The pages layer's server side: :func:`start_participant_server` runs ``python -m
 copy of ``participant.ipynb`` alone in a fresh temporary folder (so neither the database, nor
 other notebooks, nor the notebook's source can be fetched), with our CDN-free ``cityworkshop``
 template, source stripping, a fixed IP and port (no silent move to another port), and the
-database and language passed through the environment. :func:`run_participant_server` is the
-blocking version for the command line.
+database and language passed through the environment. ``cityworkshop serve`` and ``up`` use it.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from pathlib import Path
 __all__ = [
     "ParticipantServer",
     "participant_notebook_path",
-    "run_participant_server",
     "start_participant_server",
     "template_root",
 ]
@@ -183,20 +181,3 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
                                    env=_environment(db, lang), stdout=log_file,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return ParticipantServer(process, host, port, workdir, log_path)
-
-
-def run_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
-                           lang: str = "id", *, ready_timeout: float = 60.0) -> int:
-    """Serve the participant page until Ctrl+C (or until Voila exits); returns an exit code."""
-    server = start_participant_server(db_path, host, port, lang)
-    try:
-        server.wait_ready(ready_timeout)
-        print(server.url, flush=True)
-        while server.process.poll() is None:
-            time.sleep(0.5)
-        print(server.log(), file=sys.stderr)
-        return server.process.returncode or 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        server.stop()

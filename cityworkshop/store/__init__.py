@@ -7,174 +7,65 @@ is a new row; the latest row per activity and subject is the answer) and the fac
 (which activities are open). It validates every answer against the content pack itself: a widget
 clamping a value is not enough. Imports no pandas, Jupyter, widget or plotly module, so that the
 participant page's kernel stays lean; :mod:`cityworkshop.analysis` turns its rows into frames.
+The facade is assembled from parts: ``_base`` (engine, value objects), ``room`` (facilitator
+state), ``sharing`` (questions, votes, notes) and ``schema`` (tables, migrations).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import re
-import time
 import secrets
 import sqlite3
 import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from ..answers import rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
 from ..errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
+from ._base import (
+    Group,
+    Participant,
+    Submission,
+    WorkshopInfo,
+    _make_engine,
+    _name_key,
+    _now,
+    default_db_path,
+    normalize_code,
+)
+from .room import RoomState
 from .schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     activity_state_table,
     answers_table,
-    events_table,
     groups_table,
     meta_table,
     metadata,
-    notes_table,
     participants_table,
-    questions_table,
     submissions_table,
-    votes_table,
 )
+from .sharing import QuestionsAndNotes
 
-__all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInfo", "WorkshopStore", "normalize_code"]
+__all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInfo",
+           "WorkshopStore", "normalize_code"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
 NAME_MAX_CHARS = 80
-BUSY_TIMEOUT_S = 30.0
-_SHORT_WAIT_MS = 5  # SQLite's own wait inside one try of BEGIN IMMEDIATE (see _begin_immediate)
 _DEVICE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the page's device token: random, url-safe
 
-def default_db_path() -> Path:
-    """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
-    import os
 
-    return Path(os.environ.get("CITYWORKSHOP_DB") or "workshop.db")
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-def normalize_code(code: str) -> str:
-    """A group code as typed on a phone, made comparable: upper case, no spaces or dashes.
-
-    >>> normalize_code(" k7q-2mx ")
-    'K7Q2MX'
-    """
-    return "".join(ch for ch in str(code).upper() if ch.isalnum())
-
-
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-@dataclass(frozen=True)
-class WorkshopInfo:
-    """What the workshop is: its program, when it was made and whether it is demo data."""
-
-    program_id: str
-    created_at: str
-    is_demo: bool
-    schema_version: int
-    path: str
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    number: int
-    name: str
-    code: str
-
-
-@dataclass(frozen=True)
-class Participant:
-    id: str
-    group_id: int
-    name: str | None
-    joined_at: str
-    rejoined: bool = False
-
-
-@dataclass(frozen=True)
-class Submission:
-    id: int
-    activity_id: str
-    subject: str
-    group_id: int
-    participant_id: str
-    created_at: str
-    answer: dict[str, Any]
-    about_group_id: int | None = None
-
-
-def _begin_immediate(dbapi_conn: Any) -> None:
-    """Take the write lock, waiting for other writers up to :data:`BUSY_TIMEOUT_S`.
-
-    SQLite's own busy handler sleeps up to 100 ms between tries, so with 40 writers a waiter
-    often sleeps through the moment the lock is free. Here SQLite waits at most a few ms, then
-    we retry after a short random pause: the same total patience, a much shorter tail.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    dbapi_conn.execute(f"PRAGMA busy_timeout = {_SHORT_WAIT_MS}")
-    try:
-        while True:
-            try:
-                dbapi_conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as e:
-                if "locked" not in str(e) and "busy" not in str(e):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise
-                time.sleep(random.uniform(0.002, 0.010))
-    finally:
-        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-
-
-def _make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        # The driver's own transaction handling is off: we emit BEGIN ourselves (below), so that
-        # writes take the write lock first (BEGIN IMMEDIATE) and wait for it instead of failing.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA synchronous = NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode != "IMMEDIATE":
-            conn.exec_driver_sql(f"BEGIN {mode}")
-            return
-        _begin_immediate(conn.connection.dbapi_connection)
-
-    return engine
-
-
-class WorkshopStore:
+class WorkshopStore(RoomState, QuestionsAndNotes):
     """One workshop's database.
 
     Open an existing workshop with ``WorkshopStore(path)``; make a new one with
@@ -419,116 +310,6 @@ class WorkshopStore:
         sizes.update({gid: n for gid, n in rows})
         return sizes
 
-    # -- facilitator state ------------------------------------------------------------------
-
-    def _set_open(self, activity_id: str, is_open: bool) -> None:
-        self.activity(activity_id)  # NotFound for an unknown id
-        now = _now()
-        values: dict[str, Any] = {"is_open": is_open}
-        values["opened_at" if is_open else "closed_at"] = now
-        with self._write() as conn:
-            res = conn.execute(update(activity_state_table)
-                               .where(activity_state_table.c.activity_id == activity_id)
-                               .values(**values))
-            if res.rowcount == 0:
-                conn.execute(insert(activity_state_table).values(activity_id=activity_id, **values))
-            conn.execute(insert(events_table).values(
-                at=now, action="open" if is_open else "close", activity_id=activity_id))
-
-    def open_activity(self, activity_id: str) -> None:
-        """Open an activity for answers; the participant page shows the latest opened one."""
-        self._set_open(activity_id, True)
-
-    def close_activity(self, activity_id: str) -> None:
-        """Close an activity: answers are refused, the earlier ones stay."""
-        self._set_open(activity_id, False)
-
-    def is_open(self, activity_id: str) -> bool:
-        return activity_id in self.open_activities()
-
-    def open_activities(self) -> list[str]:
-        """Ids of the open activities, the most recently opened first."""
-        with self._read() as conn:
-            rows = conn.execute(select(activity_state_table.c.activity_id)
-                                .where(activity_state_table.c.is_open.is_(True))
-                                .order_by(activity_state_table.c.opened_at.desc())).all()
-        known = {a.id for a in self.pack.program.activities}
-        return [r[0] for r in rows if r[0] in known]
-
-    def current_activity(self) -> str | None:
-        """The activity the participant page shows: the most recently opened open one."""
-        open_ids = self.open_activities()
-        return open_ids[0] if open_ids else None
-
-    def activity_state(self, activity_id: str) -> dict[str, Any]:
-        """``is_open``, ``revealed``, ``opened_at``, ``closed_at``, ``timer_ends_at`` of one activity."""
-        self.activity(activity_id)
-        with self._read() as conn:
-            r = conn.execute(select(activity_state_table).where(
-                activity_state_table.c.activity_id == activity_id)).first()
-        if r is None:
-            return {"is_open": False, "revealed": True, "opened_at": None, "closed_at": None,
-                    "timer_ends_at": None}
-        return {k: v for k, v in r._mapping.items() if k != "activity_id"}
-
-    def _update_state(self, activity_id: str, action: str, **values: Any) -> None:
-        self.activity(activity_id)
-        now = _now()
-        with self._write() as conn:
-            res = conn.execute(update(activity_state_table)
-                               .where(activity_state_table.c.activity_id == activity_id)
-                               .values(**values))
-            if res.rowcount == 0:
-                conn.execute(insert(activity_state_table).values(
-                    activity_id=activity_id, is_open=False, **values))
-            conn.execute(insert(events_table).values(at=now, action=action,
-                                                     activity_id=activity_id))
-
-    def reveal(self, activity_id: str, revealed: bool = True) -> None:
-        """Show (or hide) an activity's results on the facilitator's screen.
-
-        Hidden results keep early answers from anchoring the rest of the room.
-        """
-        self._update_state(activity_id, "reveal" if revealed else "hide", revealed=revealed)
-
-    def is_revealed(self, activity_id: str) -> bool:
-        return bool(self.activity_state(activity_id)["revealed"])
-
-    def start_timer(self, activity_id: str, seconds: float) -> str:
-        """Start a countdown of ``seconds`` for an activity; returns its end time (UTC, ISO)."""
-        if not 0 < seconds <= 4 * 3600:
-            raise StoreError(key="store.timer_range", seconds=seconds)
-        ends = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)).isoformat(
-            timespec="seconds")
-        self._update_state(activity_id, "timer", timer_ends_at=ends)
-        return ends
-
-    def stop_timer(self, activity_id: str) -> None:
-        self._update_state(activity_id, "timer_stop", timer_ends_at=None)
-
-    def timer_remaining(self, activity_id: str) -> float | None:
-        """Seconds left on the activity's countdown (0 when run out), None without a timer."""
-        ends = self.activity_state(activity_id)["timer_ends_at"]
-        if not ends:
-            return None
-        left = (dt.datetime.fromisoformat(ends) - dt.datetime.now(dt.UTC)).total_seconds()
-        return max(0.0, left)
-
-    def advance(self) -> str | None:
-        """Move the room on: close the current activity and open the next one of the program.
-
-        Returns the activity now open, or None after the last one.
-        """
-        order = [a.id for a in self.pack.program.activities]
-        current = self.current_activity()
-        nxt = order[0] if current is None else (
-            order[order.index(current) + 1] if order.index(current) + 1 < len(order) else None)
-        if current is not None:
-            self.close_activity(current)
-        if nxt is not None:
-            self.open_activity(nxt)
-        return nxt
-
     # -- answers ----------------------------------------------------------------------------
 
     def subject_of(self, activity: Activity, participant: Participant,
@@ -691,131 +472,6 @@ class WorkshopStore:
         for aid, subjects, revisions in rows:
             counts[aid] = {"subjects": subjects, "revisions": revisions}
         return counts
-
-    # -- questions (sharing session) ---------------------------------------------------------
-
-    def _questions_activity(self, activity_id: str) -> Activity:
-        activity = self.activity(activity_id)
-        if activity.kind != "questions":
-            raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
-        return activity
-
-    def ask(self, activity_id: str, participant_id: str, text: str, *,
-            require_open: bool = True) -> int:
-        """Add a question; returns its id. Empty or over-long text is refused."""
-        from ..answers import clean_text
-
-        activity = self._questions_activity(activity_id)
-        participant = self.participant(participant_id)
-        body = clean_text(text, max_chars=activity.max_chars, where={"n": 1})
-        if require_open and not self.is_open(activity_id):
-            raise ActivityClosed("answer.closed")
-        with self._write() as conn:
-            return int(conn.execute(insert(questions_table).values(
-                activity_id=activity_id, participant_id=participant.id,
-                group_id=participant.group_id, text=body, created_at=_now())
-            ).inserted_primary_key[0])
-
-    def vote(self, question_id: int, participant_id: str, *, require_open: bool = True) -> bool:
-        """Vote a question up; one vote per person per question.
-
-        Returns False (and stores nothing) for a second vote or a vote on one's own question:
-        the page says so with ``question.voted_already`` / ``question.own``.
-        """
-        participant = self.participant(participant_id)
-        with self._read() as conn:
-            q = conn.execute(select(questions_table).where(
-                questions_table.c.id == question_id)).first()
-        if q is None:
-            raise InvalidAnswer("question.unknown")
-        if require_open and not self.is_open(q.activity_id):
-            raise ActivityClosed("answer.closed")
-        if q.participant_id == participant.id:
-            return False
-        with self._write() as conn:
-            res = conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) "
-                "VALUES (?, ?, ?)", (question_id, participant.id, _now()))
-            return bool(res.rowcount)
-
-    def mark_answered(self, question_id: int, answered: bool = True) -> None:
-        """The facilitator marks a question answered (or not)."""
-        with self._write() as conn:
-            res = conn.execute(update(questions_table).where(questions_table.c.id == question_id)
-                               .values(answered_at=_now() if answered else None))
-            if res.rowcount == 0:
-                raise InvalidAnswer("question.unknown")
-
-    def question_rows(self, activity_id: str) -> list[dict[str, Any]]:
-        """Questions of an activity, most votes first (then oldest first).
-
-        Columns: question_id, text, group_id, group, participant_id, participant, votes,
-        created_at, answered_at.
-        """
-        self._questions_activity(activity_id)
-        q, v, g, p = questions_table, votes_table, groups_table, participants_table
-        votes = func.count(v.c.participant_id).label("votes")
-        query = (select(q.c.id.label("question_id"), q.c.text, q.c.group_id,
-                        g.c.name.label("group"), q.c.participant_id,
-                        p.c.name.label("participant"), votes, q.c.created_at, q.c.answered_at)
-                 .join(g, g.c.id == q.c.group_id)
-                 .join(p, p.c.id == q.c.participant_id)
-                 .outerjoin(v, v.c.question_id == q.c.id)
-                 .where(q.c.activity_id == activity_id)
-                 .group_by(q.c.id)
-                 .order_by(votes.desc(), q.c.id))
-        return self._records(query)
-
-    def votes_of(self, activity_id: str, participant_id: str) -> set[int]:
-        """Ids of the questions of ``activity_id`` that ``participant_id`` voted for."""
-        with self._read() as conn:
-            rows = conn.execute(select(votes_table.c.question_id)
-                                .join(questions_table,
-                                      questions_table.c.id == votes_table.c.question_id)
-                                .where(questions_table.c.activity_id == activity_id,
-                                       votes_table.c.participant_id == participant_id)).all()
-        return {r[0] for r in rows}
-
-    # -- facilitator notes: the room's synthesis and pinned answers --------------------------
-
-    def set_synthesis(self, activity_id: str, text: str) -> None:
-        """Store the room's synthesis of an activity (each edit is kept; the latest counts)."""
-        self.activity(activity_id)
-        with self._write() as conn:
-            conn.execute(insert(notes_table).values(activity_id=activity_id, kind="synthesis",
-                                                    value=str(text).strip(), created_at=_now()))
-
-    def synthesis(self, activity_id: str) -> str | None:
-        with self._read() as conn:
-            r = conn.execute(select(notes_table.c.value).where(
-                notes_table.c.activity_id == activity_id, notes_table.c.kind == "synthesis")
-                .order_by(notes_table.c.id.desc()).limit(1)).first()
-        return r[0] if r and r[0] else None
-
-    def pin(self, activity_id: str, ref: str, pinned: bool = True) -> None:
-        """Pin (or unpin) an answer on the wall; ``ref`` is ``<subject>#<entry>``."""
-        self.activity(activity_id)
-        with self._write() as conn:
-            conn.execute(insert(notes_table).values(
-                activity_id=activity_id, kind="pin" if pinned else "unpin", value=ref,
-                created_at=_now()))
-
-    def pinned(self, activity_id: str) -> list[str]:
-        """Refs pinned on an activity's wall, in the order they were pinned."""
-        with self._read() as conn:
-            rows = conn.execute(select(notes_table.c.kind, notes_table.c.value).where(
-                notes_table.c.activity_id == activity_id,
-                notes_table.c.kind.in_(("pin", "unpin"))).order_by(notes_table.c.id)).all()
-        state: dict[str, bool] = {}
-        for kind, ref in rows:
-            state.pop(ref, None)
-            state[ref] = kind == "pin"
-        return [ref for ref, on in state.items() if on]
-
-    def events(self) -> list[dict[str, Any]]:
-        with self._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(
-                select(events_table).order_by(events_table.c.id))]
 
 
 __all__ += ["validate_answer", "rows_to_answer", "CityWorkshopError"]

@@ -1,0 +1,133 @@
+"""Store layer internals shared by the facade's parts: the engine (WAL, busy timeout,
+``BEGIN IMMEDIATE`` in short retried steps), value objects and small helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sqlite3
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+
+BUSY_TIMEOUT_S = 30.0
+_SHORT_WAIT_MS = 5  # SQLite's own wait inside one try of BEGIN IMMEDIATE (see _begin_immediate)
+
+def default_db_path() -> Path:
+    """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
+    return Path(os.environ.get("CITYWORKSHOP_DB") or "workshop.db")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def normalize_code(code: str) -> str:
+    """A group code as typed on a phone, made comparable: upper case, no spaces or dashes.
+
+    >>> normalize_code(" k7q-2mx ")
+    'K7Q2MX'
+    """
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    """What the workshop is: its program, when it was made and whether it is demo data."""
+
+    program_id: str
+    created_at: str
+    is_demo: bool
+    schema_version: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    number: int
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    group_id: int
+    name: str | None
+    joined_at: str
+    rejoined: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    activity_id: str
+    subject: str
+    group_id: int
+    participant_id: str
+    created_at: str
+    answer: dict[str, Any]
+    about_group_id: int | None = None
+
+
+def _begin_immediate(dbapi_conn: Any) -> None:
+    """Take the write lock, waiting for other writers up to :data:`BUSY_TIMEOUT_S`.
+
+    SQLite's own busy handler sleeps up to 100 ms between tries, so with 40 writers a waiter
+    often sleeps through the moment the lock is free. Here SQLite waits at most a few ms, then
+    we retry after a short random pause: the same total patience, a much shorter tail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    dbapi_conn.execute(f"PRAGMA busy_timeout = {_SHORT_WAIT_MS}")
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(random.uniform(0.002, 0.010))
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # The driver's own transaction handling is off: we emit BEGIN ourselves (below), so that
+        # writes take the write lock first (BEGIN IMMEDIATE) and wait for it instead of failing.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode != "IMMEDIATE":
+            conn.exec_driver_sql(f"BEGIN {mode}")
+            return
+        _begin_immediate(conn.connection.dbapi_connection)
+
+    return engine

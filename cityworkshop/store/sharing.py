@@ -1,0 +1,137 @@
+"""Questions with votes (the sharing session) and the facilitator's notes (pinned answers,
+the room's synthesis) in the store (store layer; a part of WorkshopStore)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from ..content import Activity
+from ..errors import ActivityClosed, InvalidAnswer
+from ._base import _now
+from .schema import groups_table, notes_table, participants_table, questions_table, votes_table
+
+
+class QuestionsAndNotes:
+    """Question, vote and note methods of :class:`~cityworkshop.store.WorkshopStore`."""
+
+    # -- questions (sharing session) ---------------------------------------------------------
+
+    def _questions_activity(self, activity_id: str) -> Activity:
+        activity = self.activity(activity_id)
+        if activity.kind != "questions":
+            raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
+        return activity
+
+    def ask(self, activity_id: str, participant_id: str, text: str, *,
+            require_open: bool = True) -> int:
+        """Add a question; returns its id. Empty or over-long text is refused."""
+        from ..answers import clean_text
+
+        activity = self._questions_activity(activity_id)
+        participant = self.participant(participant_id)
+        body = clean_text(text, max_chars=activity.max_chars, where={"n": 1})
+        if require_open and not self.is_open(activity_id):
+            raise ActivityClosed("answer.closed")
+        with self._write() as conn:
+            return int(conn.execute(insert(questions_table).values(
+                activity_id=activity_id, participant_id=participant.id,
+                group_id=participant.group_id, text=body, created_at=_now())
+            ).inserted_primary_key[0])
+
+    def vote(self, question_id: int, participant_id: str, *, require_open: bool = True) -> bool:
+        """Vote a question up; one vote per person per question.
+
+        Returns False (and stores nothing) for a second vote or a vote on one's own question:
+        the page says so with ``question.voted_already`` / ``question.own``.
+        """
+        participant = self.participant(participant_id)
+        with self._read() as conn:
+            q = conn.execute(select(questions_table).where(
+                questions_table.c.id == question_id)).first()
+        if q is None:
+            raise InvalidAnswer("question.unknown")
+        if require_open and not self.is_open(q.activity_id):
+            raise ActivityClosed("answer.closed")
+        if q.participant_id == participant.id:
+            return False
+        with self._write() as conn:
+            res = conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) "
+                "VALUES (?, ?, ?)", (question_id, participant.id, _now()))
+            return bool(res.rowcount)
+
+    def mark_answered(self, question_id: int, answered: bool = True) -> None:
+        """The facilitator marks a question answered (or not)."""
+        with self._write() as conn:
+            res = conn.execute(update(questions_table).where(questions_table.c.id == question_id)
+                               .values(answered_at=_now() if answered else None))
+            if res.rowcount == 0:
+                raise InvalidAnswer("question.unknown")
+
+    def question_rows(self, activity_id: str) -> list[dict[str, Any]]:
+        """Questions of an activity, most votes first (then oldest first).
+
+        Columns: question_id, text, group_id, group, participant_id, participant, votes,
+        created_at, answered_at.
+        """
+        self._questions_activity(activity_id)
+        q, v, g, p = questions_table, votes_table, groups_table, participants_table
+        votes = func.count(v.c.participant_id).label("votes")
+        query = (select(q.c.id.label("question_id"), q.c.text, q.c.group_id,
+                        g.c.name.label("group"), q.c.participant_id,
+                        p.c.name.label("participant"), votes, q.c.created_at, q.c.answered_at)
+                 .join(g, g.c.id == q.c.group_id)
+                 .join(p, p.c.id == q.c.participant_id)
+                 .outerjoin(v, v.c.question_id == q.c.id)
+                 .where(q.c.activity_id == activity_id)
+                 .group_by(q.c.id)
+                 .order_by(votes.desc(), q.c.id))
+        return self._records(query)
+
+    def votes_of(self, activity_id: str, participant_id: str) -> set[int]:
+        """Ids of the questions of ``activity_id`` that ``participant_id`` voted for."""
+        with self._read() as conn:
+            rows = conn.execute(select(votes_table.c.question_id)
+                                .join(questions_table,
+                                      questions_table.c.id == votes_table.c.question_id)
+                                .where(questions_table.c.activity_id == activity_id,
+                                       votes_table.c.participant_id == participant_id)).all()
+        return {r[0] for r in rows}
+
+    # -- facilitator notes: the room's synthesis and pinned answers --------------------------
+
+    def set_synthesis(self, activity_id: str, text: str) -> None:
+        """Store the room's synthesis of an activity (each edit is kept; the latest counts)."""
+        self.activity(activity_id)
+        with self._write() as conn:
+            conn.execute(insert(notes_table).values(activity_id=activity_id, kind="synthesis",
+                                                    value=str(text).strip(), created_at=_now()))
+
+    def synthesis(self, activity_id: str) -> str | None:
+        with self._read() as conn:
+            r = conn.execute(select(notes_table.c.value).where(
+                notes_table.c.activity_id == activity_id, notes_table.c.kind == "synthesis")
+                .order_by(notes_table.c.id.desc()).limit(1)).first()
+        return r[0] if r and r[0] else None
+
+    def pin(self, activity_id: str, ref: str, pinned: bool = True) -> None:
+        """Pin (or unpin) an answer on the wall; ``ref`` is ``<subject>#<entry>``."""
+        self.activity(activity_id)
+        with self._write() as conn:
+            conn.execute(insert(notes_table).values(
+                activity_id=activity_id, kind="pin" if pinned else "unpin", value=ref,
+                created_at=_now()))
+
+    def pinned(self, activity_id: str) -> list[str]:
+        """Refs pinned on an activity's wall, in the order they were pinned."""
+        with self._read() as conn:
+            rows = conn.execute(select(notes_table.c.kind, notes_table.c.value).where(
+                notes_table.c.activity_id == activity_id,
+                notes_table.c.kind.in_(("pin", "unpin"))).order_by(notes_table.c.id)).all()
+        state: dict[str, bool] = {}
+        for kind, ref in rows:
+            state.pop(ref, None)
+            state[ref] = kind == "pin"
+        return [ref for ref, on in state.items() if on]

@@ -12,11 +12,26 @@ Every problem of every file is collected and reported at once, with file and fie
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
+import types
+import typing
+import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import ContentError, NotFound, Problem
 
@@ -63,6 +78,74 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# -- checks across fields -------------------------------------------------------------------
+#
+# Pydantic runs a model's own validator only when all its fields are valid, so a check across
+# fields written as a model validator hides behind any field error of that model. The checks are
+# therefore plain functions over a dict of parsed field values (``_RULES``), each returning
+# (field, message) pairs and skipping whatever did not parse. The model validators call them (a
+# model built by hand is checked as before) and the loader calls them itself on every part of a
+# file that parsed (``_partial``), so one broken field never hides another problem.
+
+_Found = list[tuple[str, str]]  # (field relative to the model, "" for the model itself; message)
+
+
+class _RuleError(ValueError):
+    """Raised by a model validator for a check across fields; the loader reports these itself."""
+
+
+def _enforce(rules: Callable[[dict[str, Any]], _Found], model: BaseModel) -> None:
+    found = rules(model.model_dump())
+    if found:
+        raise _RuleError("; ".join(msg for _, msg in found))
+
+
+def _has(v: dict[str, Any], *names: str) -> bool:
+    return all(n in v for n in names)
+
+
+def _known_timezone(v: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(v)
+    except (KeyError, ValueError, OSError):
+        close = difflib.get_close_matches(v, zoneinfo.available_timezones(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown time zone {v!r}{hint}; use an IANA name such as 'Asia/Jakarta' (WIB), "
+            "'Asia/Makassar' (WITA) or 'Asia/Jayapura' (WIT)"
+        ) from None
+    return v
+
+
+_HHMM = 'write times as "HH:MM" between "00:00" and "23:59"'
+
+
+def _clock(v: Any) -> Any:
+    # YAML 1.1 reads an unquoted 08:00 as a sexagesimal int (480).
+    if isinstance(v, int) and not isinstance(v, bool):
+        if not 0 <= v < 24 * 60:
+            raise ValueError(_HHMM)
+        return dt.time(v // 60, v % 60)
+    if not isinstance(v, (str, dt.time)):  # pydantic would read a float as seconds, in UTC
+        raise ValueError(_HHMM)
+    return v
+
+
+def _local(v: dt.time) -> dt.time:
+    if v.tzinfo is not None:
+        raise ValueError("times are in the local time of the city: leave out the UTC offset")
+    return v
+
+
+def _not_reserved(v: str) -> str:
+    if v in RESERVED_FIELDS:
+        raise ValueError(f"{v!r} is a reserved field name; choose another dimension id")
+    return v
+
+
+Clock = Annotated[dt.time, BeforeValidator(_clock), AfterValidator(_local)]
+
+
 class Text(_Model):
     """A text in Bahasa Indonesia (``id``) and English (``en``)."""
 
@@ -93,7 +176,7 @@ class City(_Model):
     name: str
     short_name: str
     province: str
-    timezone: str = "Asia/Jakarta"
+    timezone: Annotated[str, AfterValidator(_known_timezone)] = "Asia/Jakarta"
     timezone_label: str = "WIB"
     facts: tuple[Fact, ...]
     opds: tuple[Owner, ...] = ()
@@ -128,10 +211,7 @@ class Framework(_Model):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Framework:
-        ids = [c.id for c in self.criteria]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"criterion ids must be unique; repeated: {', '.join(dup)}")
+        _enforce(_framework_rules, self)
         return self
 
 
@@ -146,15 +226,8 @@ class Item(_Model):
 class Dimension(_Model):
     """One dimension a scale item is rated on, e.g. "now" and "target"."""
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$"), AfterValidator(_not_reserved)]
     label: Text
-
-    @field_validator("id")
-    @classmethod
-    def _not_reserved(cls, v: str) -> str:
-        if v in RESERVED_FIELDS:
-            raise ValueError(f"{v!r} is a reserved field name; choose another dimension id")
-        return v
 
 
 class Axis(_Model):
@@ -168,8 +241,7 @@ class Axis(_Model):
 
     @model_validator(mode="after")
     def _range(self) -> Axis:
-        if self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        _enforce(_axis_rules, self)
         return self
 
 
@@ -217,32 +289,7 @@ class Activity(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Activity:
-        sources = [x for x in (self.items_from, self.items, self.items_from_activity) if x]
-        if len(sources) > 1:
-            raise ValueError("give only one of items_from, items and items_from_activity")
-        has_items = bool(sources)
-        if self.kind in ("scale", "matrix", "points", "plan") and not has_items:
-            raise ValueError(f"a {self.kind} activity needs items, items_from or "
-                             "items_from_activity")
-        if self.kind == "scale":
-            if not self.dimensions:
-                raise ValueError("a scale activity needs at least one dimension")
-            if self.scale_min >= self.scale_max:
-                raise ValueError(
-                    f"scale_min ({self.scale_min}) must be below scale_max ({self.scale_max})"
-                )
-        if self.kind == "matrix":
-            if self.x_axis is None or self.y_axis is None:
-                raise ValueError("a matrix activity needs x_axis and y_axis")
-            if self.quadrants and len(self.quadrants) != 4:
-                raise ValueError("quadrants takes exactly 4 names: top-left, top-right, "
-                                 "bottom-left, bottom-right")
-        if self.kind == "points" and self.budget is None:
-            raise ValueError("a points activity needs a budget")
-        if self.link_items != "none" and not has_items:
-            raise ValueError("link_items needs items or items_from to link to")
-        if self.about == "groups" and self.scope != "group":
-            raise ValueError("about: groups needs scope: group")
+        _enforce(_activity_rules, self)
         return self
 
     def item(self, item_id: str) -> Item:
@@ -257,26 +304,16 @@ class Session(_Model):
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: Text
-    start: dt.time
-    end: dt.time
+    start: Clock
+    end: Clock
     kind: Literal["talk", "group_work", "break", "plenary", "closing"] = "talk"
     description: Text | None = None
     notebook: str | None = None
     activities: tuple[Activity, ...] = ()
 
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _parse_time(cls, v: Any) -> Any:
-        if isinstance(v, int):  # YAML reads 08:00 as a sexagesimal int (480)
-            return dt.time(v // 60, v % 60)
-        return v
-
     @model_validator(mode="after")
     def _order(self) -> Session:
-        if self.end <= self.start:
-            raise ValueError(
-                f"end ({self.end:%H:%M}) must be after start ({self.start:%H:%M})"
-            )
+        _enforce(_session_rules, self)
         return self
 
 
@@ -295,16 +332,7 @@ class Program(_Model):
 
     @model_validator(mode="after")
     def _agenda(self) -> Program:
-        for a, b in zip(self.sessions, self.sessions[1:], strict=False):
-            if b.start < a.end:
-                raise ValueError(
-                    f"session {b.id!r} starts at {b.start:%H:%M}, before {a.id!r} ends "
-                    f"at {a.end:%H:%M}"
-                )
-        ids = [s.id for s in self.sessions] + [a.id for a in self.activities]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"session and activity ids must be unique; repeated: {', '.join(dup)}")
+        _enforce(_program_rules, self)
         return self
 
     @property
@@ -346,6 +374,105 @@ class ContentPack(_Model):
         return self.framework(activity.items_from).criteria
 
 
+# -- the checks across fields (see the note at the top), registered in _RULES ----------------
+
+
+def _axis_rules(v: dict[str, Any]) -> _Found:
+    if _has(v, "min", "max") and v["min"] >= v["max"]:
+        return [("max", f"min ({v['min']}) must be below max ({v['max']})")]
+    return []
+
+
+def _activity_rules(v: dict[str, Any]) -> _Found:
+    out: _Found = []
+    has_items: bool | None = None  # None: unknown, one of the sources did not parse
+    if _has(v, "items_from", "items", "items_from_activity"):
+        sources = [n for n in ("items_from", "items", "items_from_activity") if v[n]]
+        if len(sources) > 1:
+            out.append((sources[1], "give only one of items_from, items and items_from_activity"))
+        has_items = bool(sources)
+    kind = v.get("kind")
+    if kind in ("scale", "matrix", "points", "plan") and has_items is False:
+        out.append(("items", f"a {kind} activity needs items, items_from or items_from_activity"))
+    if kind == "scale":
+        if "dimensions" in v and not v["dimensions"]:
+            out.append(("dimensions", "a scale activity needs at least one dimension"))
+        if _has(v, "scale_min", "scale_max") and v["scale_min"] >= v["scale_max"]:
+            out.append(("scale_max", f"scale_min ({v['scale_min']}) must be below scale_max "
+                                     f"({v['scale_max']})"))
+    if kind == "matrix":
+        for axis in ("x_axis", "y_axis"):
+            if axis in v and v[axis] is None:
+                out.append((axis, "a matrix activity needs x_axis and y_axis"))
+        if v.get("quadrants") and len(v["quadrants"]) != 4:
+            out.append(("quadrants", "quadrants takes exactly 4 names: top-left, top-right, "
+                                     "bottom-left, bottom-right"))
+    if kind == "points" and "budget" in v and v["budget"] is None:
+        out.append(("budget", "a points activity needs a budget"))
+    if "link_items" in v and v["link_items"] != "none" and has_items is False:
+        out.append(("link_items", "link_items needs items or items_from to link to"))
+    if v.get("about") == "groups" and "scope" in v and v["scope"] != "group":
+        out.append(("about", "about: groups needs scope: group"))
+    return out
+
+
+def _session_rules(v: dict[str, Any]) -> _Found:
+    if _has(v, "start", "end") and v["end"] <= v["start"]:
+        return [("end", f"end ({v['end']:%H:%M}) must be after start ({v['start']:%H:%M})")]
+    return []
+
+
+def _program_rules(v: dict[str, Any]) -> _Found:
+    out: _Found = []
+    sessions = [(i, s) for i, s in enumerate(v.get("sessions") or ()) if isinstance(s, dict)]
+    timed = [(i, s) for i, s in sessions if _has(s, "start", "end")]
+    for (_, a), (j, b) in zip(timed, timed[1:], strict=False):
+        if b["start"] < a["end"]:
+            out.append((f"sessions[{j}].start",
+                        f"session {b.get('id', f'sessions[{j}]')!r} starts at {b['start']:%H:%M}, "
+                        f"before {a.get('id', 'the session before')!r} ends at "
+                        f"{a['end']:%H:%M}; sessions must follow each other in time"))
+    first: dict[str, str] = {}  # id -> where it is used first
+    for i, s in sessions:
+        where = [(f"sessions[{i}].id", s.get("id"))]
+        where += [(f"sessions[{i}].activities[{k}].id", a.get("id"))
+                  for k, a in enumerate(s.get("activities") or ()) if isinstance(a, dict)]
+        for field, ident in where:
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                out.append((field, f"id {ident!r} is already used by {first[ident]}; session "
+                                   "and activity ids must be unique in the program"))
+            else:
+                first[ident] = field.removesuffix(".id")
+    return out
+
+
+def _framework_rules(v: dict[str, Any]) -> _Found:
+    out: _Found = []
+    first: dict[str, int] = {}
+    for i, c in enumerate(v.get("criteria") or ()):
+        ident = c.get("id") if isinstance(c, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            out.append((f"criteria[{i}].id", f"criterion id {ident!r} is already used by "
+                                             f"criteria[{first[ident]}]; criterion ids must be "
+                                             "unique"))
+        else:
+            first[ident] = i
+    return out
+
+
+_RULES: dict[type[BaseModel], Callable[[dict[str, Any]], _Found]] = {
+    Axis: _axis_rules,
+    Activity: _activity_rules,
+    Session: _session_rules,
+    Program: _program_rules,
+    Framework: _framework_rules,
+}
+
+
 def data_dir() -> Path:
     """The folder of the content packs: installed beside the package, or ``data/`` of a checkout."""
     here = Path(__file__).resolve().parent
@@ -355,22 +482,96 @@ def data_dir() -> Path:
     raise ContentError([Problem(str(here.parent / "data"), "-", "content folder not found")])
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that notes keys repeated in one mapping (plain YAML keeps the last silently)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.repeated: list[tuple[str, int, yaml.Mark]] = []  # key, first line, mark of repeat
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if key_node.value in seen:
+                self.repeated.append((key_node.value, seen[key_node.value], key_node.start_mark))
+            else:
+                seen[key_node.value] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as e:  # 2026-13-01 looks like a date to YAML but is none
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a valid date ({e}); put it in quotes if it "
+                "is not meant as a date", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+_UNREAD = object()  # what _read_yaml returns for a file it could not read (a problem is noted)
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    """The YAML content of ``path`` (None for an empty file); ``_UNREAD`` and a problem noted
+    when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(str(path), "-", "file not found"))
-        return None
-    except UnicodeDecodeError as e:
-        problems.append(Problem(str(path), "-", f"not UTF-8 text ({e.reason} at byte {e.start})"))
-        return None
+        return _UNREAD
+    except OSError as e:
+        problems.append(Problem(str(path), "-", f"cannot be read: {e.strerror or e}"))
+        return _UNREAD
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
-        problems.append(Problem(str(path), where, f"not valid YAML: {getattr(e, 'problem', e)}"))
-        return None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(Problem(str(path), f"line {line}, column {column}",
+                                f"not UTF-8 text: byte 0x{data[e.start]:02x} cannot be read "
+                                f"({e.reason}); save the file with the UTF-8 encoding"))
+        return _UNREAD
+    loader = None
+    try:
+        loader = _Loader(text)  # checks the characters already
+        value = loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = e.problem or e.context or "syntax error"
+        if e.context and e.problem and e.context_mark:
+            what += f" ({e.context}, line {e.context_mark.line + 1})"
+        if not isinstance(e, yaml.constructor.ConstructorError):
+            what += "; check indentation, quotes and brackets"
+        problems.append(Problem(str(path), _at(mark) if mark else "-", f"not valid YAML: {what}"))
+        return _UNREAD
+    except yaml.reader.ReaderError as e:
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        problems.append(Problem(str(path), f"line {line}, column {column}",
+                                f"not valid YAML: the control character U+{code:04X} is not "
+                                "allowed; remove it"))
+        return _UNREAD
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
+        problems.append(Problem(str(path), "-", f"not valid YAML: {e}"))
+        return _UNREAD
+    finally:
+        if loader is not None:
+            loader.dispose()
+    for key, first, mark in sorted(loader.repeated, key=lambda r: (r[2].line, r[2].column)):
+        problems.append(Problem(str(path), _at(mark),
+                                f"key {key!r} appears twice in one mapping (lines {first} and "
+                                f"{mark.line + 1}); YAML keeps only the last: remove or rename "
+                                "one"))
+    return value
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -383,48 +584,173 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "-"
 
 
-def _validate(model: type[_Model], raw: Any, path: Path, problems: list[Problem]) -> Any:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        problems.append(Problem(str(path), "-", "expected a mapping of fields at the top level"))
-        return None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as e:
-        for err in e.errors():
-            loc = tuple(p for p in err["loc"] if p not in ("function-after",))
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = "this field is required"
-            elif err["type"] == "extra_forbidden":
-                msg = "unknown field (check its spelling)"
-            problems.append(Problem(str(path), _field(loc), msg))
-        return None
+def _join(loc: str, field: str) -> str:
+    if not field:
+        return loc or "-"
+    if not loc or field.startswith("["):
+        return loc + field
+    return f"{loc}.{field}"
 
 
-def _agenda_problems(sessions: list[Session], path: Path, problems: list[Problem]) -> None:
-    """Order and unique ids of sessions, checked on the sessions that are valid on their own.
+def _shape(annotation: Any) -> tuple[str, type[_Model]] | None:
+    """How a field holds content models: ("one" | "optional" | "many", model), or None."""
 
-    Pydantic skips a model's own validator when one of its fields failed, so these checks run
-    here too: a broken field elsewhere in the program must not hide an overlap.
+    def model(t: Any) -> bool:
+        return isinstance(t, type) and issubclass(t, _Model)
+
+    if model(annotation):
+        return "one", annotation
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2 and model(rest[0]):
+            return "optional", rest[0]
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and model(args[0]):
+        return "many", args[0]
+    return None
+
+
+@functools.cache
+def _adapter(model: type[_Model], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])
+
+
+def _partial(model: type[_Model], raw: dict[str, Any], loc: str, found: _Found) -> dict[str, Any]:
+    """The fields of ``raw`` that are valid on their own, parsed (content models as such dicts);
+    a field left out of ``raw`` takes its default, a broken or missing required one is absent.
+
+    Runs the checks across fields of ``model`` and of every model inside it on what parsed and
+    adds what they find to ``found``, with fields relative to the file.
     """
-    for a, b in zip(sessions, sessions[1:], strict=False):
-        if b.start < a.end:
-            problems.append(Problem(str(path), "sessions", f"session {b.id!r} starts at "
-                                    f"{b.start:%H:%M}, before {a.id!r} ends at {a.end:%H:%M}"))
-    ids = [s.id for s in sessions] + [a.id for s in sessions for a in s.activities]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        problems.append(Problem(str(path), "sessions", "session and activity ids must be unique; "
-                                f"repeated: {', '.join(dup)}"))
+    tree: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        where = _join(loc, name)
+        if name not in raw:
+            if not info.is_required():
+                tree[name] = info.get_default(call_default_factory=True)
+            continue
+        value, shape = raw[name], _shape(info.annotation)
+        if shape is None:
+            try:
+                tree[name] = _adapter(model, name).validate_python(value)
+            except ValidationError:
+                pass
+        elif shape[0] == "many":
+            if isinstance(value, list):
+                tree[name] = [_partial(shape[1], x, f"{where}[{i}]", found)
+                              if isinstance(x, dict) else None for i, x in enumerate(value)]
+        elif isinstance(value, dict):
+            tree[name] = _partial(shape[1], value, where, found)
+        elif value is None and shape[0] == "optional":
+            tree[name] = None
+    rules = _RULES.get(model)
+    if rules is not None:
+        found += [(_join(loc, field), msg) for field, msg in rules(tree)]
+    return tree
+
+
+def _model_at(model: type[_Model], loc: tuple[Any, ...]) -> type[_Model] | None:
+    """The content model that holds the last field of ``loc``."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        shape = _shape(info.annotation) if info else None
+        if shape is None:
+            return None
+        model = shape[1]
+    return model
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    return f"a single value ({value!r:.40})"
+
+
+def _validate(model: type[_Model], raw: Any, path: Path,
+              problems: list[Problem]) -> tuple[Any, dict[str, Any] | None]:
+    """``raw`` as a ``model``, and as a dict of what parsed (for the checks across files).
+
+    On failure the model is None and every problem is in ``problems``: each field error, and
+    each check across fields that pydantic skipped because a field of its model was broken.
+    """
+    if raw is _UNREAD:
+        return None, None
+    what = model.__name__.lower()
+    required = ", ".join(n for n, f in model.model_fields.items() if f.is_required())
+    if raw is None:
+        problems.append(Problem(str(path), "-", f"file is empty: expected a {what} with at least "
+                                                f"the fields {required}"))
+        return None, None
+    if not isinstance(raw, dict):
+        problems.append(Problem(str(path), "-", f"expected a mapping of fields at the top level "
+                                                f"(such as 'id: ...'), found {_kind_of(raw)}; a "
+                                                f"{what} needs at least {required}"))
+        return None, None
+    try:
+        obj = model.model_validate(raw)
+    except ValidationError as e:
+        errors = e.errors()
+    else:
+        return obj, obj.model_dump()
+    before = len(problems)
+    for err in errors:
+        if isinstance((err.get("ctx") or {}).get("error"), _RuleError):
+            continue  # a check across fields: reported below, with the others pydantic skipped
+        loc = tuple(p for p in err["loc"] if p not in ("function-after",))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "this field is required"
+        elif err["type"] == "extra_forbidden":
+            owner = _model_at(model, loc)
+            close = difflib.get_close_matches(str(loc[-1]), list(owner.model_fields), n=1) \
+                if owner and loc else []
+            msg = "unknown field (check its spelling" + (
+                f"; did you mean {close[0]!r}?)" if close else ")")
+        elif err["type"] != "value_error" and not isinstance(err["input"], (dict, list)):
+            msg += f" (found {err['input']!r:.60})"
+        problems.append(Problem(str(path), _field(loc), msg))
+    found: _Found = []
+    tree = _partial(model, raw, "", found)
+    problems += [Problem(str(path), field, msg) for field, msg in found]
+    if len(problems) == before:  # never leave a broken file without a problem
+        problems += [Problem(str(path), _field(err["loc"]), err["msg"]) for err in errors]
+    return None, tree
+
+
+def _reference_problems(tree: dict[str, Any], fw_ids: list[str] | None, path: Path,
+                        problems: list[Problem]) -> None:
+    """What the activities of a program refer to: listed frameworks and earlier activities."""
+    acts = [(f"sessions[{i}].activities[{k}]", a)
+            for i, s in enumerate(tree.get("sessions") or ()) if isinstance(s, dict)
+            for k, a in enumerate(s.get("activities") or ()) if isinstance(a, dict)]
+    earlier: set[str] = set()
+    for where, a in acts:
+        src = a.get("items_from")
+        if isinstance(src, str) and fw_ids is not None and src not in fw_ids:
+            listed = ", ".join(fw_ids) or "none"
+            problems.append(Problem(str(path), f"{where}.items_from",
+                                    f"framework {src!r} is not listed in the program's "
+                                    f"frameworks (listed: {listed}); add it there or correct "
+                                    "the id"))
+        src = a.get("items_from_activity")
+        if isinstance(src, str) and src not in earlier:
+            problems.append(Problem(str(path), f"{where}.items_from_activity",
+                                    f"{src!r} must be the id of an earlier activity of the "
+                                    "program"))
+        if isinstance(a.get("id"), str):
+            earlier.add(a["id"])
 
 
 def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -> ContentPack:
     """Load and validate a program with its city and frameworks.
 
-    Every file is read and checked even when an earlier one is broken, so that one error lists
-    every problem.
+    Every file is read and checked even when an earlier one is broken, and every part of a file
+    even when another part is broken, so that one error lists every problem.
 
     Parameters
     ----------
@@ -441,69 +767,73 @@ def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -
     base = Path(root) if root is not None else data_dir()
     problems: list[Problem] = []
     prog_path = base / "programs" / f"{program}.yaml"
-    raw_prog = _read_yaml(prog_path, problems)
-    prog = _validate(Program, raw_prog, prog_path, problems)
-    rp: dict[str, Any] = raw_prog if isinstance(raw_prog, dict) else {}
-    city_id = prog.city if prog else rp.get("city")
-    fw_ids = list(prog.frameworks) if prog else [
-        f for f in (rp.get("frameworks") or []) if isinstance(f, str)]
-
-    # Sessions that are valid on their own: for the agenda checks and items_from.
-    sessions: list[tuple[int, Session]] = []
-    for si, raw_s in enumerate(rp.get("sessions") or []):
-        try:
-            sessions.append((si, Session.model_validate(raw_s)))
-        except ValidationError:
-            pass  # reported by the Program validation above
-    _agenda_problems([s for _, s in sessions], prog_path, problems)
-    activity_ids = [a.id for _, s in sessions for a in s.activities]
-    for si, s in sessions:
-        for ai, a in enumerate(s.activities):
-            if a.items_from and a.items_from not in fw_ids:
-                problems.append(Problem(
-                    str(prog_path), f"sessions[{si}].activities[{ai}].items_from",
-                    f"framework {a.items_from!r} is not listed in the program's frameworks"))
-            src = a.items_from_activity
-            if src and (src not in activity_ids or activity_ids.index(src) >= activity_ids.index(a.id)):
-                problems.append(Problem(
-                    str(prog_path), f"sessions[{si}].activities[{ai}].items_from_activity",
-                    f"{src!r} must be the id of an earlier activity of the program"))
-
     files = {"program": str(prog_path)}
+    if not prog_path.is_file():
+        known = sorted(p.stem for p in (base / "programs").glob("*.yaml"))
+        raise ContentError([Problem(str(prog_path), "-", f"file not found: no program "
+                                    f"{program!r} in {base / 'programs'} (programs there: "
+                                    f"{', '.join(known) or 'none'})")])
+    raw_prog = _read_yaml(prog_path, problems)
+    prog, tree = _validate(Program, raw_prog, prog_path, problems)
+    tree = tree or {}
+    city_id = tree.get("city")
+    listed = tree.get("frameworks")  # absent when the list itself is broken
+    fw_ids = list(listed) if listed is not None else None
+    _reference_problems(tree, fw_ids, prog_path, problems)
+
     city = None
     fact_keys: set[str] | None = None
     if isinstance(city_id, str):
         city_path = base / "cities" / f"{city_id}.yaml"
         files["city"] = str(city_path)
-        raw_city = _read_yaml(city_path, problems)
-        city = _validate(City, raw_city, city_path, problems)
-        if isinstance(raw_city, dict):
-            fact_keys = {f.get("key") for f in raw_city.get("facts") or [] if isinstance(f, dict)}
-        if city is not None and city.id != city_id:
-            problems.append(Problem(str(city_path), "id", f"is {city.id!r}, expected {city_id!r}"))
+        if not city_path.exists():
+            problems.append(Problem(str(prog_path), "city", f"city {city_id!r} has no profile: "
+                                    f"file {city_path} not found; add it or correct the city"))
+        else:
+            raw_city = _read_yaml(city_path, problems)
+            city, city_tree = _validate(City, raw_city, city_path, problems)
+            if isinstance(raw_city, dict) and isinstance(raw_city.get("facts"), list):
+                fact_keys = {f["key"] for f in raw_city["facts"]
+                             if isinstance(f, dict) and isinstance(f.get("key"), str)}
+            cid = (city_tree or {}).get("id")
+            if isinstance(cid, str) and cid != city_id:
+                problems.append(Problem(str(city_path), "id", f"is {cid!r}, expected "
+                                        f"{city_id!r} (the program's city and the file name)"))
 
     frameworks: dict[str, Framework] = {}
-    for fid in fw_ids:
+    for n, fid in enumerate(fw_ids or ()):
+        if fid in fw_ids[:n]:
+            problems.append(Problem(str(prog_path), f"frameworks[{n}]",
+                                    f"framework {fid!r} is listed twice; list it once"))
+            continue
         fw_path = base / "frameworks" / f"{fid}.yaml"
         files[f"framework:{fid}"] = str(fw_path)
-        raw_fw = _read_yaml(fw_path, problems)
-        fw = _validate(Framework, raw_fw, fw_path, problems)
-        if isinstance(raw_fw, dict) and fact_keys is not None:
-            for i, c in enumerate(raw_fw.get("criteria") or []):
-                for key in (c.get("facts") or []) if isinstance(c, dict) else []:
-                    if key not in fact_keys:
-                        problems.append(Problem(str(fw_path), f"criteria[{i}].facts",
-                                                f"unknown fact {key!r}"))
-        if fw is None:
+        if not fw_path.exists():
+            problems.append(Problem(str(prog_path), f"frameworks[{n}]",
+                                    f"framework {fid!r} not found: no file {fw_path}; add it or "
+                                    "correct the id"))
             continue
-        if fw.id != fid:
-            problems.append(Problem(str(fw_path), "id", f"is {fw.id!r}, expected {fid!r}"))
-        frameworks[fid] = fw
+        raw_fw = _read_yaml(fw_path, problems)
+        fw, fw_tree = _validate(Framework, raw_fw, fw_path, problems)
+        fw_tree = fw_tree or {}
+        if fact_keys is not None:
+            for i, c in enumerate(fw_tree.get("criteria") or ()):
+                for k, key in enumerate((c or {}).get("facts") or ()):
+                    if key not in fact_keys:
+                        problems.append(Problem(
+                            str(fw_path), f"criteria[{i}].facts[{k}]",
+                            f"unknown fact {key!r}: the city profile {files['city']} has no fact "
+                            "with this key; add the fact there or correct the key"))
+        if isinstance(fw_tree.get("id"), str) and fw_tree["id"] != fid:
+            problems.append(Problem(str(fw_path), "id", f"is {fw_tree['id']!r}, expected "
+                                    f"{fid!r} (the id the program lists and the file name)"))
+        if fw is not None:
+            frameworks[fid] = fw
 
-    if problems or prog is None or city is None:
-        # The model's own validator and the checks above may both report one overlap.
-        unique = {(p.file, p.message): p for p in reversed(problems)}
-        raise ContentError(list(reversed(unique.values())))
+    if problems or prog is None or city is None or len(frameworks) != len(prog.frameworks):
+        if not problems:  # cannot happen; never raise an error that lists nothing
+            problems.append(Problem(str(prog_path), "-", "the pack could not be loaded"))
+        raise ContentError(problems)
 
     # Resolve items_from into items so that every later layer sees plain items.
     resolved = []

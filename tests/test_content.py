@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from cityworkshop.content import ContentPack, data_dir, load_pack
+from cityworkshop.content import Activity, City, ContentPack, Session, data_dir, load_pack
 from cityworkshop.errors import ContentError, Problem
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -293,3 +293,223 @@ def test_broken_pack_in_several_files_reports_every_problem_at_once(pack_copy):
         + "\n".join(f"  {m}" for m in missing)
         + f"\nreported:\n{err}"
     )
+
+
+# -- every problem of every file (issue 7, point 10) -----------------------------------------
+
+
+def _unique_line(path: Path, line: str) -> int:
+    """The 1-based number of the one line of ``path`` that is ``line``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines.count(line) == 1, f"test setup: {line!r} not found once in {path.name}"
+    return lines.index(line) + 1
+
+
+def test_same_message_in_distinct_fields_is_listed_for_each_field(pack_copy):
+    city = pack_copy / "cities" / "tangerang-selatan.yaml"
+    _edit(city, "    source: \"Wikipedia bahasa Indonesia, 'Kota Tangerang Selatan'\"\n", "")
+    _edit(city, '    source: "BPS, Sensus Penduduk 2020 (via Wikipedia)"\n', "")
+    err = _load_error(pack_copy)
+    expected = [("tangerang-selatan.yaml", "facts[0].source", "required"),
+                ("tangerang-selatan.yaml", "facts[3].source", "required")]
+    assert _missing(err.problems, expected) == [], str(err)
+    assert len(err.problems) == 2, str(err)
+
+
+def test_a_broken_field_does_not_hide_the_other_checks_of_its_activity_or_session(pack_copy):
+    """Pydantic skips a model's own validator when one of its fields is broken: the checks across
+    fields, the agenda and the references must still run on everything that parsed."""
+    prog = pack_copy / "programs" / "tangsel-elp.yaml"
+    # idea-votes (sessions[2].activities[2]): a bad scope hides its missing budget
+    _edit(prog, "        scope: participant\n        title: {id: \"Memilih",
+          "        scope: everyone\n        title: {id: \"Memilih")
+    _edit(prog, "        budget: 5\n", "")
+    # ... and the broken activity must not hide an unknown framework next to it
+    _edit(prog, "items_from: disruptive-city\n        link_items",
+          "items_from: no-such-framework\n        link_items")
+    # city-branding (sessions[4]): a bad notebook hides that it ends before it starts
+    _edit(prog, "    notebook: 03_city_branding.ipynb\n", "    notebook: 3\n")
+    _edit(prog, '    start: "10:45"\n    end: "12:00"', '    start: "10:45"\n    end: "10:30"')
+    # sharing-session (sessions[6]): a broken activity hides that it starts during lunch;
+    # written unquoted, as YAML reads 12:30 as a number
+    _edit(prog, "      - id: leader-questions\n",
+          "      - id: leader-questions\n        max_entries: lots\n")
+    _edit(prog, '    start: "13:00"\n    end: "14:15"', '    start: 12:30\n    end: "14:15"')
+    err = _load_error(pack_copy)
+    expected = [
+        ("tangsel-elp.yaml", "sessions[2].activities[2].scope", "'participant' or 'group'"),
+        ("tangsel-elp.yaml", "sessions[2].activities[2].budget", "needs a budget"),
+        ("tangsel-elp.yaml", "sessions[2].activities[1].items_from", "'no-such-framework'"),
+        ("tangsel-elp.yaml", "sessions[4].notebook", "string"),
+        ("tangsel-elp.yaml", "sessions[4].end", "end (10:30) must be after start (10:45)"),
+        ("tangsel-elp.yaml", "sessions[6].activities[0].max_entries", "integer"),
+        ("tangsel-elp.yaml", "sessions[6].start",
+         "'sharing-session' starts at 12:30, before 'lunch' ends at 13:00"),
+    ]
+    assert _missing(err.problems, expected) == [], str(err)
+    assert len(err.problems) == len(expected), str(err)
+
+
+@pytest.mark.parametrize("text", ["", "# criteria to come\n"])
+def test_empty_framework_file_is_a_problem_not_a_key_error(pack_copy, text):
+    (pack_copy / "frameworks" / "disruptive-city.yaml").write_text(text, encoding="utf-8")
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [("disruptive-city.yaml", "-", "file is empty")]) == []
+    assert "criteria" in err.problems[0].message  # says what the file needs
+    assert len(err.problems) == 1, str(err)
+
+
+@pytest.mark.parametrize("relpath", ["cities/tangerang-selatan.yaml", "programs/tangsel-elp.yaml"])
+def test_empty_city_or_program_file_lists_a_real_problem(pack_copy, relpath):
+    (pack_copy / relpath).write_text("", encoding="utf-8")
+    err = _load_error(pack_copy)
+    assert len(err.problems) == 1, str(err)
+    assert str(err).startswith("1 problem(s)")
+    p = err.problems[0]
+    assert (Path(p.file).name, p.field) == (Path(relpath).name, "-")
+    assert "file is empty" in p.message and "id" in p.message
+
+
+def test_time_zone_typo_is_found_at_load_time(pack_copy):
+    _edit(pack_copy / "cities" / "tangerang-selatan.yaml",
+          "timezone: Asia/Jakarta", "timezone: Asia/Jakrta")
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [
+        ("tangerang-selatan.yaml", "timezone", "unknown time zone 'Asia/Jakrta'"),
+        ("tangerang-selatan.yaml", "timezone", "did you mean 'Asia/Jakarta'?"),
+    ]) == [], str(err)
+    assert len(err.problems) == 1, str(err)
+
+
+@pytest.mark.parametrize(("text", "found"), [("- Tangsel\n- Banten\n", "found a list"),
+                                             ("Tangerang Selatan\n", "found a single value")])
+def test_file_that_is_not_a_mapping_says_what_it_holds(pack_copy, text, found):
+    (pack_copy / "cities" / "tangerang-selatan.yaml").write_text(text, encoding="utf-8")
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [("tangerang-selatan.yaml", "-", "expected a mapping"),
+                                   ("tangerang-selatan.yaml", "-", found)]) == [], str(err)
+    assert len(err.problems) == 1, str(err)
+
+
+def test_missing_city_and_framework_files_are_named_where_they_are_referenced(pack_copy):
+    (pack_copy / "cities" / "tangerang-selatan.yaml").unlink()
+    (pack_copy / "frameworks" / "disruptive-city.yaml").unlink()
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [
+        ("tangsel-elp.yaml", "city", "cities/tangerang-selatan.yaml not found"),
+        ("tangsel-elp.yaml", "frameworks[0]", "frameworks/disruptive-city.yaml"),
+    ]) == [], str(err)
+    assert len(err.problems) == 2, str(err)
+
+
+def test_unknown_program_lists_the_programs_there(pack_copy):
+    with pytest.raises(ContentError) as info:
+        load_pack("no-such-program", root=pack_copy)
+    (p,) = info.value.problems
+    assert Path(p.file).name == "no-such-program.yaml"
+    assert "file not found" in p.message and "tangsel-elp" in p.message
+
+
+def test_repeated_ids_are_each_named_where_they_repeat(pack_copy):
+    prog = pack_copy / "programs" / "tangsel-elp.yaml"
+    _edit(prog, "  - id: closing\n", "  - id: lunch\n")  # sessions[7] takes the id of sessions[5]
+    _edit(prog, "      - id: closing-comments\n", "      - id: reflection\n")
+    fw = pack_copy / "frameworks" / "disruptive-city.yaml"
+    _edit(fw, "  - id: responsive_complaints\n", "  - id: digital_services\n")
+    # a broken field of the framework must not hide the repeated criterion id
+    _edit(fw, ', en: "Disruptive-city criteria"}', "}")
+    err = _load_error(pack_copy)
+    expected = [
+        ("tangsel-elp.yaml", "sessions[7].id", "'lunch' is already used by sessions[5]"),
+        ("tangsel-elp.yaml", "sessions[7].activities[1].id",
+         "'reflection' is already used by sessions[6].activities[1]"),
+        ("disruptive-city.yaml", "criteria[1].id",
+         "'digital_services' is already used by criteria[0]"),
+        ("disruptive-city.yaml", "name.en", "required"),
+    ]
+    assert _missing(err.problems, expected) == [], str(err)
+    assert len(err.problems) == len(expected), str(err)
+
+
+def test_non_utf8_bytes_and_control_characters_are_problems_with_line_and_column(pack_copy):
+    city = pack_copy / "cities" / "tangerang-selatan.yaml"
+    line = _unique_line(city, "province: Banten")
+    city.write_bytes(city.read_bytes().replace(b"province: Banten", b"province: Bant\xe9n"))
+    fw = pack_copy / "frameworks" / "disruptive-city.yaml"
+    fw_line = _unique_line(fw, "id: disruptive-city")
+    _edit(fw, "id: disruptive-city\n", "id: disruptive-city\x00\n")
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [
+        ("tangerang-selatan.yaml", f"line {line}, column 15", "not UTF-8"),
+        ("tangerang-selatan.yaml", f"line {line}, column 15", "0xe9"),
+        ("disruptive-city.yaml", f"line {fw_line}, column 20", "U+0000 is not allowed"),
+    ]) == [], str(err)
+    assert len(err.problems) == 2, str(err)
+
+
+def test_yaml_syntax_errors_repeated_keys_and_bad_dates_give_their_line(pack_copy):
+    prog = pack_copy / "programs" / "tangsel-elp.yaml"
+    _edit(prog, "frameworks: [disruptive-city]", "frameworks: [disruptive-city, extra-criteria]")
+    (pack_copy / "frameworks" / "extra-criteria.yaml").write_text(
+        "id: extra-criteria\nname:\n\tid: Ekstra\n", encoding="utf-8")  # a tab indents
+    city = pack_copy / "cities" / "tangerang-selatan.yaml"
+    line = _unique_line(city, "short_name: Tangsel")
+    _edit(city, "short_name: Tangsel\n", "short_name: Tangsel\nshort_name: Tangerang Selatan\n")
+    fw = pack_copy / "frameworks" / "disruptive-city.yaml"
+    date_line = _unique_line(fw, "id: disruptive-city")
+    _edit(fw, "id: disruptive-city\n", "id: disruptive-city\nupdated: 2027-13-01\n")
+    err = _load_error(pack_copy)
+    assert _missing(err.problems, [
+        ("extra-criteria.yaml", "line 3, column 1", "not valid YAML"),
+        ("tangerang-selatan.yaml", f"line {line + 1}, column 1",
+         f"'short_name' appears twice in one mapping (lines {line} and {line + 1})"),
+        ("disruptive-city.yaml", f"line {date_line + 1}, column 10",
+         "'2027-13-01' is not a valid date"),
+    ]) == [], str(err)
+    assert len(err.problems) == 3, str(err)
+
+
+def test_ten_breakages_across_files_are_all_listed_with_file_and_field(pack_copy):
+    prog = pack_copy / "programs" / "tangsel-elp.yaml"
+    _edit(prog, "        scope: participant\n        title: {id: \"Memilih",
+          "        scope: everyone\n        title: {id: \"Memilih")                     # 1
+    _edit(prog, "        budget: 5\n", "")                                               # 2
+    _edit(prog, "  - id: lunch\n", "  - id: lunch\n    notebook: 7\n")                   # 3
+    _edit(prog, '    start: "12:00"\n    end: "13:00"', '    start: "12:00"\n    end: "11:00"')  # 4
+    _edit(prog, "      - id: closing-comments\n", "      - id: reflection\n")           # 5
+    city = pack_copy / "cities" / "tangerang-selatan.yaml"
+    _edit(city, "timezone: Asia/Jakarta", "timezone: Asia/Jakrta")                        # 6
+    _edit(city, "    source: \"Wikipedia bahasa Indonesia, 'Kota Tangerang Selatan'\"\n", "")  # 7
+    _edit(city, '    source: "BPS, Sensus Penduduk 2020 (via Wikipedia)"\n', "")         # 8
+    fw = pack_copy / "frameworks" / "disruptive-city.yaml"
+    _edit(fw, "  - id: responsive_complaints\n", "  - id: digital_services\n")           # 9
+    _edit(fw, ', en: "Disruptive-city criteria"}', "}")                                  # 10
+    err = _load_error(pack_copy)
+    expected = [
+        ("tangsel-elp.yaml", "sessions[2].activities[2].scope", "'participant' or 'group'"),
+        ("tangsel-elp.yaml", "sessions[2].activities[2].budget", "needs a budget"),
+        ("tangsel-elp.yaml", "sessions[5].notebook", "string"),
+        ("tangsel-elp.yaml", "sessions[5].end", "end (11:00) must be after start (12:00)"),
+        ("tangsel-elp.yaml", "sessions[7].activities[1].id", "'reflection' is already used"),
+        ("tangerang-selatan.yaml", "timezone", "unknown time zone 'Asia/Jakrta'"),
+        ("tangerang-selatan.yaml", "facts[0].source", "required"),
+        ("tangerang-selatan.yaml", "facts[3].source", "required"),
+        ("disruptive-city.yaml", "criteria[1].id", "'digital_services' is already used"),
+        ("disruptive-city.yaml", "name.en", "required"),
+    ]
+    missing = _missing(err.problems, expected)
+    assert missing == [], f"not reported: {missing}\nreported:\n{err}"
+    assert len(err.problems) == 10, str(err)
+    for p in err.problems:
+        assert p.field != "-" and f"{p.file}: {p.field}: {p.message}" in str(err)
+
+
+def test_models_built_by_hand_still_check_across_fields():
+    text = {"id": "Sesi", "en": "Session"}
+    with pytest.raises(ValidationError, match=r"end \(08:00\) must be after start \(09:00\)"):
+        Session(id="s", title=text, start="09:00", end="08:00")
+    with pytest.raises(ValidationError, match="a points activity needs a budget"):
+        Activity(id="a", kind="points", scope="participant", title=text, prompt=text,
+                 items=[{"id": "x", "label": text}])
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        City(id="c", name="C", short_name="C", province="P", timezone="Asia/Jakrta", facts=[])

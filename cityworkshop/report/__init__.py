@@ -4,7 +4,9 @@ Report layer: reads the store, never writes. :func:`build_report` makes one self
 file (plotly.js embedded once, opens offline in any browser, prints cleanly); :func:`write_pdf`
 prints it to PDF with headless Chromium; :func:`export` writes every activity's answers as one
 XLSX workbook or a folder of CSV files. ``anonymous=True`` leaves every participant name out
-(groups stay).
+(groups stay). Whatever an older database holds (control characters, formulas, markup, huge
+texts), the report and the exports are written, safely: every file goes to a temporary file
+beside its target and is renamed into place, so a failure never leaves a partial file.
 
 >>> with WorkshopStore("workshop.db") as store:  # doctest: +SKIP
 ...     write_report(store, "report.html", lang="id")
@@ -61,20 +63,16 @@ def build_report(store: WorkshopStore, lang: str = "id", *, anonymous: bool = Fa
     return page(title, lang, body, plotlyjs=plotly_js())
 
 
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise ReportError(key="report.cannot_write", path=str(path),
-                          reason=e.strerror or type(e).__name__) from None
-
-
 def write_report(store: WorkshopStore, path: str | Path, lang: str = "id", *,
                  anonymous: bool = False) -> Path:
     """Build the report and write it to ``path`` (UTF-8); returns the path.
 
-    Raises :class:`ReportError` (one clear sentence) when ``path`` cannot be written.
+    The file is written beside ``path`` and renamed into place: a failure leaves no partial
+    file, and an earlier report at ``path`` stays as it was. Raises :class:`ReportError` (one
+    clear sentence) when ``path`` cannot be written.
     """
+    from .export import write_atomically
+
     path = Path(path)
     if path.is_dir():
         raise ReportError(key="report.cannot_write", path=str(path),
@@ -82,8 +80,8 @@ def write_report(store: WorkshopStore, path: str | Path, lang: str = "id", *,
     if not path.parent.is_dir():
         raise ReportError(key="report.cannot_write", path=str(path),
                           reason=t("report.no_folder", lang))
-    _write_text(path, build_report(store, lang, anonymous=anonymous))
-    return path
+    text = build_report(store, lang, anonymous=anonymous)
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), lang=lang)
 
 
 from .export import export  # noqa: E402

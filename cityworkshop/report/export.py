@@ -3,15 +3,31 @@
 Report layer, private to :mod:`cityworkshop.report`. One sheet per activity with the tidy rows of
 ``WorkshopStore.answer_rows`` (current answers; questions from ``question_rows``), one sheet of
 every revision, and a sheet that explains each column ("Keterangan" / "README").
+
+Whatever an older database holds, the files open cleanly and safely: control characters are
+left out (:func:`~cityworkshop.report.html.clean`), a text that a spreadsheet would run as a
+formula (``= + - @``, tab, CR) stays text (a string cell in XLSX, a leading ``'`` in CSV, as
+OWASP advises), numbers stay numbers, and a text longer than Excel's 32,767 characters is cut in
+the workbook only. Every file is written beside its target and renamed into place
+(:func:`write_atomically`): a failure never leaves a partial file, and an earlier export at that
+path stays as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
 import re
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import t
+from .html import clean, clean_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +57,38 @@ _COLUMN_KEYS = {  # column -> catalogue key of its meaning
 }
 MAX_SHEET = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+XLSX_MAX_CHARS = 32_767
+"""Excel's limit of characters in one cell (UTF-16 code units); longer texts end with "…"."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula: it starts with ``= + - @``, tab
+    or carriage return, or with one of ``= + - @`` after white space.
+
+    >>> formula_like("=1+1"), formula_like(" @SUM(A1)"), formula_like("-1+2"), formula_like("Ide")
+    (True, True, True, False)
+    """
+    return text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START[:4])
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: formula-like text gets a leading ``'`` (OWASP);
+    numbers and everything else unchanged."""
+    return "'" + value if isinstance(value, str) and formula_like(value) else value
+
+
+def fit_cell(text: str) -> str:
+    """``text`` cut to Excel's :data:`XLSX_MAX_CHARS` (counting characters beyond the BMP as
+    two), ending with "…" when cut."""
+    if len(text) <= XLSX_MAX_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= XLSX_MAX_CHARS:
+        return text
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > XLSX_MAX_CHARS - 1:  # room for the ellipsis
+            return text[:i] + "…"
+    return text  # pragma: no cover - the length test above makes this unreachable
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -64,7 +112,7 @@ def _local(store: WorkshopStore, utc_iso: Any) -> str:
 def _labels(store: WorkshopStore, activity: Any, lang: str) -> dict[str, str]:
     if activity.kind in ("plan",):
         return {}
-    return {it.id: it.label.get(lang) for it in store.items_of(activity)}
+    return {it.id: clean(it.label.get(lang) or "") for it in store.items_of(activity)}
 
 
 def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
@@ -72,7 +120,7 @@ def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
     import pandas as pd
 
     labels = _labels(store, activity, lang)
-    rows = store.answer_rows(activity.id, history=history)
+    rows = clean_rows(store.answer_rows(activity.id, history=history))
     current: set[int] = set()
     if history:
         current = {r["submission_id"] for r in store.answer_rows(activity.id)}
@@ -81,7 +129,7 @@ def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
         rec = {c: r.get(c) for c in ANSWER_COLUMNS if c in r}
         item = r["item_id"]
         if activity.kind == "plan" and r["field"] == "phase":
-            rec["item_label"] = next((it.label.get(lang) for it in activity.items
+            rec["item_label"] = next((clean(it.label.get(lang) or "") for it in activity.items
                                       if it.id == r["value_text"]), "")
         else:
             rec["item_label"] = labels.get(item, "")
@@ -98,7 +146,7 @@ def _questions(store: WorkshopStore, activity: Any, *, anonymous: bool) -> pd.Da
     import pandas as pd
 
     records = []
-    for r in store.question_rows(activity.id):
+    for r in clean_rows(store.question_rows(activity.id)):
         rec = {c: r.get(c) for c in QUESTION_COLUMNS if c in r}
         rec.update(activity_id=activity.id, answered=r["answered_at"] is not None,
                    created_at_wib=_local(store, r["created_at"]))
@@ -142,6 +190,9 @@ def workbook(store: WorkshopStore, *, anonymous: bool = False,
     if anonymous:
         readme.append({what: t("export.readme_workshop", lang), name_col: "anonymous",
                        meaning: t("export.readme_anonymous", lang)})
+    limit = f"{XLSX_MAX_CHARS:,}".replace(",", "." if lang == "id" else ",")
+    readme.append({what: t("export.readme_workshop", lang), name_col: "CSV / XLSX",
+                   meaning: t("export.readme_formulas", lang, limit=limit)})
     readme += [{what: t("export.readme_sheet_row", lang), name_col: n, meaning: f"{title}. {d}"}
                for n, title, d in listing]
     columns = [c for c in dict.fromkeys((*REVISION_COLUMNS, *QUESTION_COLUMNS))
@@ -153,6 +204,178 @@ def workbook(store: WorkshopStore, *, anonymous: bool = False,
 
 def _is_folder(path: Path, raw: str) -> bool:
     return raw.endswith(("/", "\\")) or path.is_dir()
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _new_temp_beside(path: Path, suffix: str = ".tmp") -> Path:
+    """A new empty hidden file in ``path``'s folder (so that renaming it onto ``path`` is
+    atomic), with the permissions a file written there normally gets."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{suffix}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {path}")  # pragma: no cover
+
+
+def _sync(path: Path) -> None:
+    """Best effort: the file's bytes on disk before it is renamed into place."""
+    try:
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+    except OSError:
+        pass
+
+
+def _write_error(e: BaseException, path: Path, lang: str) -> BaseException:
+    """The :class:`~cityworkshop.report.ReportError` to raise for ``e`` (itself when it is
+    one; a KeyboardInterrupt stays what it is)."""
+    from . import ReportError
+
+    if isinstance(e, ReportError) or not isinstance(e, Exception):
+        return e
+    if isinstance(e, OSError):
+        return ReportError(key="report.cannot_write", path=str(path),
+                           reason=e.strerror or type(e).__name__)
+    detail = (str(e).strip().splitlines() or [""])[0][:200]
+    return ReportError(key="report.write_failed", path=str(path),
+                       reason=f"{type(e).__name__}: {detail}" if detail else type(e).__name__)
+
+
+def write_atomically(path: str | Path, write: Callable[[Path], object], *,
+                     lang: str = "id", suffix: str = ".tmp") -> Path:
+    """Call ``write(tmp)`` with a temporary file in ``path``'s folder, then rename it onto
+    ``path`` (:func:`os.replace`). When anything fails the temporary file is removed, an earlier
+    file at ``path`` stays byte for byte as it was, and :class:`~cityworkshop.report.ReportError`
+    says why (in one line)."""
+    path = Path(path)
+    tmp: Path | None = None
+    try:
+        tmp = _new_temp_beside(path, suffix)
+        write(tmp)
+        _sync(tmp)
+        os.replace(tmp, path)
+    except BaseException as e:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        err = _write_error(e, path, lang)
+        if err is e:
+            raise
+        raise err from (None if isinstance(e, OSError) else e)
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    import pandas as pd
+
+    frame = frame.copy()
+    for col in frame.columns:
+        kind = frame[col]
+        if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind)):
+            frame[col] = kind.map(csv_safe, na_action="ignore")  # numbers stay numbers
+    frame.to_csv(path, index=False, encoding="utf-8")
+
+
+def _write_folder(folder: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
+    """Every sheet as ``<name>.csv`` in ``folder``: all written into a temporary folder inside
+    it first, then each renamed into place, so that a failure while writing leaves the earlier
+    files as they were (and removes a folder it had made)."""
+    created = not folder.exists()
+    tmpdir: Path | None = None
+    try:
+        folder.mkdir(exist_ok=True)
+        tmpdir = Path(tempfile.mkdtemp(prefix=".cityworkshop-export-", dir=folder))
+        for name, frame in sheets.items():
+            _write_csv(frame, tmpdir / f"{name}.csv")
+        for name in sheets:
+            _sync(tmpdir / f"{name}.csv")
+        for name in sheets:
+            os.replace(tmpdir / f"{name}.csv", folder / f"{name}.csv")
+    except BaseException as e:
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        err = _write_error(e, folder, lang)
+        if err is e:
+            raise
+        raise err from (None if isinstance(e, OSError) else e)
+    finally:
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _cells(ws: Any, values: Iterable[Any], make_cell: Callable[..., Any]) -> list[Any]:
+    """One row of the workbook: numbers as numbers, every text a string cell (never a
+    formula, cut to Excel's limit), missing values empty."""
+    out: list[Any] = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif isinstance(v, str):
+            v = fit_cell(v)
+            if formula_like(v):
+                # openpyxl makes a text starting with "=" a formula: force a string cell, and
+                # mark it as typed with a leading ' so that editing it keeps it text.
+                c = make_cell(ws, value=v)
+                c.data_type = "s"
+                c.quotePrefix = True
+                out.append(c)
+            else:
+                out.append(v)
+        elif isinstance(v, float) and not math.isfinite(v):
+            out.append(str(v))  # "inf" is no number a spreadsheet reads
+        elif isinstance(v, (bool, int, float)):
+            out.append(v)
+        elif hasattr(v, "item"):  # a numpy scalar
+            out.extend(_cells(ws, [v.item()], make_cell))
+        else:
+            out.extend(_cells(ws, [str(v)], make_cell))
+    return out
+
+
+def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, frame in sheets.items():
+        ws = book.create_sheet(title=name)
+        ws.freeze_panes = "A2"
+        header = []
+        for c in _cells(ws, [str(c) for c in frame.columns], WriteOnlyCell):
+            if not isinstance(c, Cell):
+                c = WriteOnlyCell(ws, value=c)
+            c.font = bold
+            header.append(c)
+        ws.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            ws.append(_cells(ws, row, WriteOnlyCell))
+    try:
+        book.save(path)
+    except BaseException:
+        _discard(book)
+        raise
+
+
+def _discard(book: Any) -> None:
+    """Best effort after a failed save: end each write-only sheet's stream and remove its
+    temporary file (openpyxl would only remove them when Python exits)."""
+    for ws in book.worksheets:
+        for step in ("_rows", "_writer"):
+            part = getattr(ws, step, None)
+            with contextlib.suppress(Exception):  # already closed or removed
+                if part is not None:
+                    part.close()
+                    if step == "_writer":
+                        part.cleanup()
 
 
 def export(store: WorkshopStore, path: str | Path, *, anonymous: bool = False,
@@ -172,31 +395,22 @@ def export(store: WorkshopStore, path: str | Path, *, anonymous: bool = False,
     lang
         Language of labels and of the explanation sheet.
 
+    Each file is written beside its target and renamed into place: a failure leaves no partial
+    file, and an earlier export at ``path`` stays as it was. Formula-like texts stay inert
+    (string cells; a leading ``'`` in CSV), numbers stay numbers.
+
     Raises :class:`~cityworkshop.report.ReportError` when ``path`` cannot be written.
     """
     from . import ReportError
 
     raw = str(path)
     target = Path(path)
+    folder = _is_folder(target, raw)
+    if not (target.parent.is_dir() or (folder and target.is_dir())):
+        raise ReportError(key="report.cannot_write", path=raw, reason=t("report.no_folder", lang))
     sheets = workbook(store, anonymous=anonymous, lang=lang)
-    try:
-        if _is_folder(target, raw):
-            target.mkdir(exist_ok=True)
-            for name, frame in sheets.items():
-                frame.to_csv(target / f"{name}.csv", index=False, encoding="utf-8")
-        else:
-            if not target.parent.is_dir():
-                raise ReportError(key="report.cannot_write", path=raw,
-                                  reason=t("report.no_folder", lang))
-            import pandas as pd
-
-            with pd.ExcelWriter(target, engine="openpyxl") as writer:
-                for name, frame in sheets.items():
-                    frame.to_excel(writer, sheet_name=name, index=False)
-                    writer.sheets[name].freeze_panes = "A2"
-    except OSError as e:
-        if isinstance(e, ReportError):
-            raise
-        raise ReportError(key="report.cannot_write", path=raw,
-                          reason=e.strerror or type(e).__name__) from None
+    if folder:
+        _write_folder(target, sheets, lang)
+    else:
+        write_atomically(target, lambda tmp: _write_xlsx(sheets, tmp), lang=lang)
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -25,9 +26,56 @@ CHART_WIDTH = 900
 """Every chart is drawn at this fixed width (px), so that it prints the same as it shows."""
 
 
+# What no report or export may carry, whatever an older database holds: C0 and C1 control
+# characters but tab and newline (openpyxl refuses most of them, XML 1.0 allows none of C0, HTML
+# calls them parse errors), DEL, lone surrogates and the non-characters U+FFFE/U+FFFF. A
+# carriage return becomes a newline first. The store's ``normalize_text`` rule, for files written
+# before it (plus what sqlite cannot hold anyway, for text that comes from elsewhere).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NEWLINES = re.compile("\r\n?")
+# Bidi embeddings, overrides and isolates: in a one-line name they can make it read as someone
+# else's (U+202E turns "Ayu" around); the store leaves them out of names too.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: str) -> str:
+    """``value`` without the characters no report or export may carry (see ``_CONTROL``).
+
+    >>> clean("Ide\\x00 baru\\r\\nkedua\\x1b")
+    'Ide baru\\nkedua'
+    """
+    if "\r" in value:
+        value = _NEWLINES.sub("\n", value)
+    return _CONTROL.sub("", value)
+
+
+def clean_name(value: str) -> str:
+    """A participant's or group's name as shown: :func:`clean`, without bidi controls."""
+    return _BIDI_CONTROLS.sub("", clean(value))
+
+
+NAME_KEYS = ("participant", "group", "about_group")
+"""Keys of the store's rows that hold a name (cleaned with :func:`clean_name`)."""
+
+
+_DIRTY = re.compile(f"{_CONTROL.pattern}|{_BIDI_CONTROLS.pattern}")
+
+
+def clean_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The store's rows with every text :func:`clean` (names :func:`clean_name`): a row that
+    needs it as a new dict, a clean row (nearly always) as it is."""
+    out = []
+    for r in rows:
+        if _DIRTY.search("".join(v for v in r.values() if type(v) is str)):
+            r = {k: (clean_name(v) if k in NAME_KEYS else clean(v)) if isinstance(v, str) else v
+                 for k, v in r.items()}
+        out.append(r)
+    return out
+
+
 def esc(value: object) -> str:
-    """Text shown as text: ``<``, ``>``, ``&`` and quotes escaped."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text shown as text: :func:`clean`, then ``<``, ``>``, ``&`` and quotes escaped."""
+    return html.escape(clean("" if value is None else str(value)), quote=True)
 
 
 CSS = """

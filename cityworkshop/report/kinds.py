@@ -8,6 +8,7 @@ no participant name is written anywhere (groups stay).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -246,6 +247,16 @@ def points_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]])
 
 # -- plan -------------------------------------------------------------------------------------
 
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _drawable(steps: pd.DataFrame) -> pd.DataFrame:
+    """The steps whose start and end are months (``YYYY-MM``): an older database may hold
+    anything there; the table lists every step, the roadmap draws these."""
+    ok = [bool(_MONTH.fullmatch(str(a))) and bool(_MONTH.fullmatch(str(b)))
+          for a, b in zip(steps["start"], steps["end"], strict=True)]
+    return steps[ok] if not all(ok) else steps
+
 
 def plan_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
     from .. import analysis as A
@@ -256,7 +267,7 @@ def plan_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -
     out: list[str] = []
     fn = _chart_or_none("roadmap_chart")
     if fn is not None:
-        fig = fn(steps, activity, opds, lang, demo=ctx.demo)
+        fig = fn(_drawable(steps), activity, opds, lang, demo=ctx.demo)
         # At the report's fixed width the owner labels beside late bars would be cut off.
         fig.update_traces(cliponaxis=False, selector={"type": "bar"})
         fig.update_layout(margin={"r": 200}, xaxis={"dtick": "M6", "tickangle": 0})

@@ -41,11 +41,15 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 1
               chromium: str | None = None, lang: str = "id") -> Path:
     """Print the report ``html_path`` to ``pdf_path`` with headless Chromium.
 
+    Chromium prints to a temporary file beside ``pdf_path``, renamed into place once complete:
+    a failure leaves no partial PDF, and an earlier one at ``pdf_path`` stays as it was.
+
     Raises :class:`~cityworkshop.report.ReportError` when Chromium is not installed, when it
     fails or runs longer than ``timeout`` seconds (it is then stopped), or when ``pdf_path``
     cannot be written.
     """
     from . import ReportError
+    from .export import write_atomically
 
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
     exe = chromium or find_chromium()
@@ -54,13 +58,25 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 1
     if not pdf_path.parent.is_dir() or pdf_path.is_dir():
         raise ReportError(key="report.cannot_write", path=str(pdf_path),
                           reason=t("report.no_folder", lang))
-    out = pdf_path.resolve()
+    write_atomically(pdf_path.resolve(),
+                     lambda tmp: _print(exe, html_path, tmp, timeout), lang=lang, suffix=".tmp.pdf")
+    return pdf_path
+
+
+def _print(exe: str, html_path: Path, out: Path, timeout: float) -> None:
+    """Chromium prints ``html_path`` to ``out``; ReportError when it fails or times out."""
+    from . import ReportError
+
     with tempfile.TemporaryDirectory(prefix="cityworkshop-chromium-") as profile:
         args = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                 f"--print-to-pdf={out}", html_path.as_uri()]
         env = {**os.environ, "HOME": profile}  # Chromium writes caches into $HOME
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env=env, start_new_session=True)
+        try:
+            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    env=env, start_new_session=True)
+        except OSError as e:  # not an executable: say so, not "cannot write the PDF"
+            raise ReportError(key="report.pdf_failed", code=e.errno,
+                              detail=f"{exe}: {e.strerror or type(e).__name__}") from None
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -74,4 +90,3 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 1
     if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
         last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise ReportError(key="report.pdf_failed", code=proc.returncode, detail=last[0][:200])
-    return pdf_path

@@ -9,16 +9,19 @@ each part.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ..content import Activity, Session
 from ..errors import NotFound
 from ..i18n import t
-from .html import clock, data_attr, esc, local, long_date, number, table
+from .html import clean_rows, clock, data_attr, esc, local, long_date, number, table
 from .kinds import SECTIONS, Context
 
 if TYPE_CHECKING:
     from ..store import WorkshopStore
+
+log = logging.getLogger(__name__)
 
 
 def _time(s: Session) -> str:
@@ -112,12 +115,14 @@ def _scope(activity: Activity, lang: str) -> str:
 def activity_section(ctx: Context, activity: Activity) -> str:
     """One activity: title, prompt, how many answered, results or a clear "no answers"."""
     store, lang = ctx.store, ctx.lang
+    # Whatever an older database holds, the sections below (and their charts) only see text
+    # without control characters.
     if activity.kind == "questions":
-        rows = store.question_rows(activity.id)
+        rows = clean_rows(store.question_rows(activity.id))
         answered = len({r["participant_id"] for r in rows})
         count_text = t("report.questions_count", lang, n=len(rows), people=answered)
     else:
-        rows = store.answer_rows(activity.id)
+        rows = clean_rows(store.answer_rows(activity.id))
         answered = len({r["subject"] for r in rows})
         count_text = t("report.answered_count", lang, n=answered)
     head = (f'<section class="cw-activity" id="a-{esc(activity.id)}"'
@@ -133,7 +138,14 @@ def activity_section(ctx: Context, activity: Activity) -> str:
     if not rows:
         body = (f'<div class="cw-no-answers">{esc(t("report.no_answers", lang))}</div>')
     else:
-        body = SECTIONS[activity.kind](ctx, activity, rows)
+        try:
+            body = SECTIONS[activity.kind](ctx, activity, rows)
+        except Exception as e:  # noqa: BLE001 - one activity's odd answers never cost the report
+            reason = (f"{type(e).__name__}: {e}".splitlines() or [""])[0][:200]
+            log.warning("report: the results of %s could not be shown: %s", activity.id, reason)
+            log.debug("report: %s", activity.id, exc_info=True)
+            body = (f'<div class="cw-no-answers cw-section-failed">'
+                    f'{esc(t("report.section_failed", lang, error=reason))}</div>')
     return f"{head}{syn}{body}</section>"
 
 

@@ -74,7 +74,15 @@ def status_dict(store: Any) -> dict[str, Any]:
     sizes = store.group_sizes()
     open_ids = set(store.open_activities())
     counts = store.submission_counts()
+    asked = store.question_counts()
     info = store.info()
+
+    def counted(a: Any) -> dict[str, Any]:
+        if a.id in asked or a.kind == "questions":  # questions and votes are not submissions
+            q = asked.get(a.id, {"questions": 0, "votes": 0})
+            return {"submissions": q["questions"], "revisions": q["questions"], **q}
+        return {"submissions": counts[a.id]["subjects"], "revisions": counts[a.id]["revisions"]}
+
     return {
         "program": info.program_id,
         "demo": info.is_demo,
@@ -82,8 +90,7 @@ def status_dict(store: Any) -> dict[str, Any]:
         "groups": [{"name": g.name, "code": g.code, "participants": sizes.get(g.id, 0)}
                    for g in store.list_groups()],
         "activities": [{"id": a.id, "kind": a.kind, "scope": a.scope, "open": a.id in open_ids,
-                        "submissions": counts[a.id]["subjects"],
-                        "revisions": counts[a.id]["revisions"]}
+                        **counted(a)}
                        for a in store.pack.program.activities],
     }
 
@@ -104,15 +111,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"{t('status.activities', lang)}:")
         for a in status["activities"]:
             state = t("status.open" if a["open"] else "status.closed", lang)
-            print(f"  {a['id']:<24} {a['kind']:<9} {a['scope']:<11} {state:<8} "
-                  f"{a['submissions']} {t('status.answers', lang)}")
+            count = (t("status.questions", lang, questions=a["questions"], votes=a["votes"])
+                     if "questions" in a else f"{a['submissions']} {t('status.answers', lang)}")
+            print(f"  {a['id']:<24} {a['kind']:<9} {a['scope']:<11} {state:<8} {count}")
     return 0
 
 
 def cmd_open(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        store.open_activity(args.activity)
-        print(t("cli.opened", args.lang, activity=_activity_title(store, args.activity, args.lang)))
+        closed = store.open_activity(args.activity)
+        title = _activity_title(store, args.activity, args.lang)
+        if closed:  # one activity is open at a time: say which one this closed
+            print(t("cli.opened_closing", args.lang, activity=title,
+                    closed=", ".join(_activity_title(store, c, args.lang) for c in closed)))
+        else:
+            print(t("cli.opened", args.lang, activity=title))
     return 0
 
 

@@ -90,3 +90,9 @@ class ActivityClosed(InvalidAnswer):
 
 class StoreError(CityWorkshopError, RuntimeError):
     """The database cannot be used: not a workshop database, or from a newer release."""
+
+
+class StoreUnavailable(StoreError):
+    """The workshop database cannot take a write right now: its file was deleted or replaced
+    since it was opened, the disk is full, or the file became read-only. Nothing was saved;
+    the participant page says so (``error.not_saved``) and the server's terminal says why."""

@@ -28,7 +28,7 @@ def text_of(html_value: str) -> str:
 
 def group_answer(store: WorkshopStore, group_index: int, now: int = 3, reason: str | None = None):
     group = store.list_groups()[group_index]
-    who = store.join(group.code, f"Peserta {group_index}")
+    who = store.join(group.code, f"Peserta {group_index}", device=f"dev-peserta-{group_index}")
     answer = {"scores": {"mobility": {"now": now, "target": 5}}}
     if reason is not None:
         answer["reasons"] = {"mobility": reason}

@@ -30,9 +30,11 @@ def _texts(widget) -> str:
     return "\n".join(parts)
 
 
-def _join(page: ParticipantPage, code: str, name: str = "") -> None:
+def _join(page: ParticipantPage, code: str, name: str = "", device: str = "") -> None:
     page.code.value = code
     page.name.value = name
+    if device:
+        page.device.value = device  # the browser's token (the page template fills it in)
     page.join_button.click()
 
 
@@ -97,14 +99,14 @@ def test_submit_stores_a_row_and_confirms(open_store: WorkshopStore, code: str) 
 def test_rejoin_restores_answers_for_any_group_member(open_store: WorkshopStore,
                                                       code: str) -> None:
     first = ParticipantPage(open_store)
-    _join(first, code, "Siti")
+    _join(first, code, "Siti", "dev-siti-phone")
     first.form.scores["data_driven"]["now"].value = 1
     first.form.reasons["data_driven"].value = "Belum terhubung"
     first.form.send_button.click()
     assert first.screen == "sent"
 
-    again = ParticipantPage(open_store)  # a reload: a new page object
-    _join(again, code, " siti ")
+    again = ParticipantPage(open_store)  # a reload: a new page object, the same browser
+    _join(again, code, " siti ", "dev-siti-phone")
     assert again.participant.id == first.participant.id
     assert "kembali" in again.status.value  # welcome back
     assert again.form.value == {"scores": {"data_driven": {"now": 1}},
@@ -424,7 +426,8 @@ def test_peer_feedback_text_about_a_group(store: WorkshopStore, code: str) -> No
     again = ParticipantPage(store)
     _join(again, code)
     again.about_picker.value = other
-    assert again.form.value == {"entries": [{"text": "Data kuat", "item": "strength"}]}
+    assert again.form.value == {"entries": [{"text": "Data kuat", "item": "strength",
+                                             "id": "e00"}]}
 
 
 def test_questions_on_the_page(store: WorkshopStore, code: str) -> None:

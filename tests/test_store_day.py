@@ -38,8 +38,10 @@ def test_text_entries_round_trip_and_keep_history(store, people):
                           {"text": "<script>alert(1)</script>", "item": "city_identity"}]}
     store.submit("liveable-ideas", people["budi"].id, second)  # same group: edits the answer
     got = store.latest_answer("liveable-ideas", people["ayu"].id).answer
-    assert got == {"entries": [{"text": "Bus listrik", "item": "mobility"},
-                               {"text": "<script>alert(1)</script>", "item": "city_identity"}]}
+    # Budi's edit sent no ids: both entries are new, after Ayu's e00 (ids are never reused)
+    assert got == {"entries": [{"text": "Bus listrik", "item": "mobility", "id": "e01"},
+                               {"text": "<script>alert(1)</script>", "item": "city_identity",
+                                "id": "e02"}]}
     history = store.answer_rows("liveable-ideas", history=True)
     assert sorted({r["submission_id"] for r in history}) == [1, 2]
     assert any(r["value_text"] == "Bus listrik Pamulang-Serpong" for r in history)  # stripped
@@ -63,7 +65,7 @@ def test_bad_text_is_refused_and_nothing_stored(store, people, answer, key):
     assert _key(err) == key
     assert err.value.message("id") and err.value.message("id") != err.value.message("en")
     assert store.latest_answer("liveable-ideas", people["ayu"].id).answer == {
-        "entries": [{"text": "Taman kota", "item": "health_liveability"}]}
+        "entries": [{"text": "Taman kota", "item": "health_liveability", "id": "e00"}]}
 
 
 # -- points over another activity's ideas -------------------------------------------------------
@@ -127,7 +129,8 @@ STEP = {"phase": "goals", "what": "Lokakarya visi bersama", "owner": "bappelitba
 def test_plan_steps_are_checked_field_by_field(store, people):
     store.open_activity("branding-plan")
     store.submit("branding-plan", people["ayu"].id, {"steps": [STEP]})
-    assert store.latest_answer("branding-plan", people["ayu"].id).answer == {"steps": [STEP]}
+    stored = {"steps": [dict(STEP, id="s00")]}  # a stored step has its stable id
+    assert store.latest_answer("branding-plan", people["ayu"].id).answer == stored
     cases = [
         (dict(STEP, end="2026-12"), "answer.plan_window"),
         (dict(STEP, start="2027-05", end="2027-04"), "answer.plan_end_before_start"),
@@ -146,7 +149,7 @@ def test_plan_steps_are_checked_field_by_field(store, people):
         store.submit("branding-plan", people["ayu"].id,
                      {"steps": [dict(STEP, owner="dinas-rahasia")]})
     assert "owner" in err.value.message("en") and "dinas-rahasia" in err.value.message("en")
-    assert store.latest_answer("branding-plan", people["ayu"].id).answer == {"steps": [STEP]}
+    assert store.latest_answer("branding-plan", people["ayu"].id).answer == stored
 
 
 # -- peer ratings -------------------------------------------------------------------------------
@@ -283,7 +286,7 @@ def test_a_schema_1_database_opens_and_is_migrated(tmp_path):
     con.commit()
     con.close()
     with WorkshopStore(path) as store:
-        assert store.info().schema_version == SCHEMA_VERSION == 3
+        assert store.info().schema_version == SCHEMA_VERSION == 4
         assert store.latest_answer("disruptive-scoring", "p1").answer["scores"] == {
             "mobility": {"now": 2, "target": 4}}
         assert store.current_activity() == "disruptive-scoring"
@@ -323,22 +326,23 @@ def test_a_phone_without_a_name_rejoins_by_its_device_token(store):
     again = store.join(g[0].code.lower(), None, device="tok-AAAA1111")
     assert again.id == first.id and again.rejoined is True
     assert store.latest_answer("branding-definition", again.id).answer == {
-        "entries": [{"text": "Janji kota", "item": None}]}
+        "entries": [{"text": "Janji kota", "item": None, "id": "e00"}]}
     other_phone = store.join(g[0].code, "", device="tok-BBBB2222")
     assert other_phone.id != first.id and other_phone.rejoined is False
-    other_group = store.join(g[1].code, "", device="tok-AAAA1111")
-    assert other_group.id != first.id and other_group.group_id == g[1].id
     no_token = store.join(g[0].code, "")
     assert no_token.id != first.id
     for bad in ("short", "x" * 65, "<script>alert(1)</script>", 12345678):
         assert store.join(g[0].code, "", device=bad).id != first.id  # ignored, not an error
 
 
-def test_a_name_wins_over_the_device_and_learns_it(store):
+def test_a_name_alone_no_longer_takes_a_seat_and_a_device_learns_it(store):
     g = store.list_groups()
-    ayu = store.join(g[0].code, "Ayu")
-    # Ayu's phone joins later with her name: same participant, and the phone is remembered.
-    assert store.join(g[0].code, "ayu", device="tok-CCCC3333").id == ayu.id
+    ayu = store.join(g[0].code, "Ayu")  # an old page without a device token
+    # Ayu's phone joins later with her name: her personal code is needed, then the phone is hers
+    with pytest.raises(InvalidAnswer) as err:
+        store.join(g[0].code, "ayu", device="tok-CCCC3333")
+    assert _key(err) == "join.name_taken"
+    assert store.join(g[0].code, "ayu", device="tok-CCCC3333", seat=ayu.seat).id == ayu.id
     assert store.join(g[0].code, "", device="tok-CCCC3333").id == ayu.id
-    # Someone else typing a different name on that phone is someone else.
-    assert store.join(g[0].code, "Budi", device="tok-CCCC3333").id != ayu.id
+    # whatever name is typed on that phone, it stays Ayu's phone (one browser, one participant)
+    assert store.join(g[0].code, "Budi", device="tok-CCCC3333").id == ayu.id

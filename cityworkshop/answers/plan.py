@@ -16,6 +16,8 @@ from ..errors import InvalidAnswer
 
 FIELDS = ("steps",)
 STEP_FIELDS = ("phase", "what", "owner", "start", "end", "kpi")
+# A step keeps a stable ``id`` (``s00``, ``s04`` ...) from the moment it is stored; a step sent
+# without one is new and gets its id from the store (see :func:`..answers.entry_key`).
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -37,7 +39,7 @@ def window(activity: Activity) -> tuple[str, str]:
 
 def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
              owners: Sequence[str]) -> list[dict[str, Any]]:
-    from . import clean_text
+    from . import clean_text, entry_key
 
     steps = answer.get("steps")
     if not isinstance(steps, Sequence) or isinstance(steps, str | bytes):
@@ -49,20 +51,23 @@ def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item
     phases = {it.id for it in items}
     first, last = window(activity)
     rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for i, step in enumerate(steps):
         n = i + 1
         if not isinstance(step, Mapping):
             raise InvalidAnswer("answer.not_mapping")
-        extra = set(step) - set(STEP_FIELDS)
+        extra = set(step) - set(STEP_FIELDS) - {"id"}
         if extra:
             raise InvalidAnswer("answer.unknown_field", field=", ".join(sorted(map(str, extra))))
         for field in STEP_FIELDS:
             if step.get(field) in (None, ""):
                 raise InvalidAnswer("answer.plan_missing", n=n, field=field)
-        if phases and step["phase"] not in phases:
-            raise InvalidAnswer("answer.plan_unknown", n=n, field="phase", value=str(step["phase"]))
-        if step["owner"] not in owners:
-            raise InvalidAnswer("answer.plan_unknown", n=n, field="owner", value=str(step["owner"]))
+        if not isinstance(step["phase"], str) or (phases and step["phase"] not in phases):
+            raise InvalidAnswer("answer.plan_unknown", n=n, field="phase",
+                                value=str(step["phase"])[:40])
+        if not isinstance(step["owner"], str) or step["owner"] not in owners:
+            raise InvalidAnswer("answer.plan_unknown", n=n, field="owner",
+                                value=str(step["owner"])[:40])
         for field in ("start", "end"):
             value = step[field]
             if not isinstance(value, str) or not _MONTH.match(value):
@@ -73,7 +78,7 @@ def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item
         if step["end"] < step["start"]:
             raise InvalidAnswer("answer.plan_end_before_start", n=n, start=step["start"],
                                 end=step["end"])
-        key = f"s{i:02d}"
+        key = entry_key(step, i, "s", seen)
         values = {
             "phase": step["phase"],
             "what": clean_text(step["what"], max_chars=activity.max_chars,
@@ -89,7 +94,9 @@ def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item
 
 
 def to_answer(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    from . import entry_order
+
     steps: dict[str, dict[str, Any]] = {}
     for r in rows:
-        steps.setdefault(r["item_id"], {})[r["field"]] = r["value_text"]
-    return {"steps": [steps[k] for k in sorted(steps)]}
+        steps.setdefault(r["item_id"], {"id": r["item_id"]})[r["field"]] = r["value_text"]
+    return {"steps": [steps[k] for k in sorted(steps, key=entry_order)]}

@@ -1,7 +1,9 @@
-"""Text answers: ``{"entries": [{"text": str, "item": str | None}]}``.
+"""Text answers: ``{"entries": [{"text": str, "item": str | None, "id": str}]}``.
 
 Up to ``max_entries`` entries (one definition, a group's ideas ...), each non-empty and at most
-``max_chars`` long, linked to one of the activity's items when ``link_items`` asks for it.
+``max_chars`` long, linked to one of the activity's items when ``link_items`` asks for it. Each
+entry keeps a stable ``id`` (``e00``, ``e07`` ...): an entry sent without one is new and gets
+its id from the store; points given to an idea follow that id, whatever is deleted around it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ FIELDS = ("entries",)
 
 def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
              owners: Sequence[str]) -> list[dict[str, Any]]:
-    from . import clean_text
+    from . import clean_text, entry_key
 
     entries = answer.get("entries")
     if not isinstance(entries, Sequence) or isinstance(entries, str | bytes):
@@ -29,12 +31,16 @@ def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item
         raise InvalidAnswer("answer.too_many_entries", max=activity.max_entries, n=len(entries))
     known = {it.id for it in items}
     rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for i, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             raise InvalidAnswer("answer.not_mapping")
+        extra = set(entry) - {"text", "item", "id", "blank"}
+        if extra:
+            raise InvalidAnswer("answer.unknown_field", field=", ".join(sorted(map(str, extra)))[:60])
         where = {"n": i + 1}
         body = clean_text(entry.get("text"), max_chars=activity.max_chars, where=where)
-        key = f"e{i:02d}"
+        key = entry_key(entry, i, "e", seen)
         rows.append({"item_id": key, "field": "text", "value_num": None, "value_text": body})
         item = entry.get("item")
         if activity.link_items == "none":
@@ -45,15 +51,17 @@ def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item
             if activity.link_items == "required":
                 raise InvalidAnswer("answer.item_required", n=i + 1)
             continue
-        if item not in known:
-            raise InvalidAnswer("answer.unknown_item", item=str(item))
+        if not isinstance(item, str) or item not in known:
+            raise InvalidAnswer("answer.unknown_item", item=str(item)[:40])
         rows.append({"item_id": key, "field": "item", "value_num": None, "value_text": item})
     return rows
 
 
 def to_answer(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    from . import entry_order
+
     entries: dict[str, dict[str, Any]] = {}
     for r in rows:
-        entry = entries.setdefault(r["item_id"], {"text": "", "item": None})
+        entry = entries.setdefault(r["item_id"], {"text": "", "item": None, "id": r["item_id"]})
         entry[r["field"]] = r["value_text"]
-    return {"entries": [entries[k] for k in sorted(entries)]}
+    return {"entries": [entries[k] for k in sorted(entries, key=entry_order)]}

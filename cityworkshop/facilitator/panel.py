@@ -138,7 +138,7 @@ class ControlPanel(widgets.VBox):
         self.count = widgets.HTML()
         self.groups = widgets.HTML()
         self.message = widgets.HTML()
-        self.open_button.on_click(lambda _: self._act(store.open_activity))
+        self.open_button.on_click(lambda _: self._open())
         self.close_button.on_click(lambda _: self._act(store.close_activity))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.reveal_button.on_click(lambda _: self._act(
@@ -172,6 +172,16 @@ class ControlPanel(widgets.VBox):
         self.message.value = ""
         self.refresh()
         return True
+
+    def _open(self) -> None:
+        """Open this activity; one is open at a time, so say which one it closed."""
+        closed: list[str] = []
+        if not self._act(lambda aid: closed.extend(self.store.open_activity(aid))) or not closed:
+            return
+        titles = ", ".join(self.store.activity(c).title.get(self.lang) for c in closed)
+        text = t("cli.opened_closing", self.lang, activity=self.activity.title.get(self.lang),
+                 closed=titles)
+        self.message.value = f'<div class="cw-box"><b>{esc(text)}</b></div>'
 
     def _advance(self) -> None:
         result: list[str | None] = []

@@ -239,7 +239,9 @@ class LiveResults(widgets.VBox):
 
         items = self.store.items_of(self.activity)
         summary = A.summarize_points(A.answers_frame(rows), items=[it.id for it in items])
-        return {"points": C.points_chart(summary, items, self.lang, demo=demo)}
+        # an idea deleted since keeps its points, labelled "(dihapus) ..."
+        labelled = self.store.items_of(self.activity, with_deleted=True)
+        return {"points": C.points_chart(summary, labelled, self.lang, demo=demo)}
 
     def _draw_plan(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
         from .. import analysis as A

@@ -44,6 +44,8 @@ class _Step:
 
     def __init__(self, form: PlanForm, n: int) -> None:
         lang = form.lang
+        #: the stable id the store gave this step (None: not stored yet)
+        self.entry_id: str | None = None
         choose = t("form.plan_choose", lang)
         # A 48 px touch target for the native pickers. Width 0 with min-width 100%: as wide as
         # the step, yet a long option (an OPD's full name) cannot widen the page on a phone.
@@ -204,6 +206,8 @@ class PlanForm(FormBase):
         if len(self._steps) >= self.activity.max_steps:
             return False
         view = _Step(self, len(self._steps) + 1)
+        given_id = (step or {}).get("id")
+        view.entry_id = given_id if isinstance(given_id, str) and given_id else None
         for name, w in view.fields.items():
             value = (step or {}).get(name)
             if not isinstance(value, str):
@@ -237,7 +241,10 @@ class PlanForm(FormBase):
         for view in self._steps:
             step = view.raw()
             if any(step.values()):
-                steps.append({name: step[name] for name in STEP_FIELDS})
+                kept = {name: step[name] for name in STEP_FIELDS}
+                if view.entry_id:  # a step already stored keeps its id (see answers.plan)
+                    kept["id"] = view.entry_id
+                steps.append(kept)
         return {"steps": steps}
 
     def set_value(self, answer: Mapping[str, Any] | None) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..content import Activity
-from ..errors import InvalidAnswer
+from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
 from ._base import chars_left_html, message_html
 
@@ -106,6 +106,9 @@ class QuestionsBoard(widgets.VBox):
         except InvalidAnswer as err:
             self.show_status(err.message(self.lang), "error")
             return None
+        except StoreError:  # the database cannot be written: NOT saved, and say so
+            self.show_status(t("error.not_saved", self.lang), "error")
+            return None
         self.question.value = ""
         self.show_status(t("question.asked", self.lang), "ok")
         self.refresh(force=True)
@@ -117,6 +120,9 @@ class QuestionsBoard(widgets.VBox):
             counted = self.store.vote(question_id, self.participant_id)
         except InvalidAnswer as err:
             self._say_vote(err.message(self.lang), "error")
+            return False
+        except StoreError:
+            self._say_vote(t("error.not_saved", self.lang), "error")
             return False
         if counted:
             self._say_vote(t("question.vote_counted", self.lang), "ok")
@@ -135,15 +141,24 @@ class QuestionsBoard(widgets.VBox):
         """
         rows = self.store.question_rows(self.activity.id)
         voted = self.store.votes_of(self.activity.id, self.participant_id)
+        #: whether the facilitator shows the results: hidden means no vote count on any phone,
+        #: and no order by votes either (it would tell the counts), only the order of asking
+        self.revealed = self.store.is_revealed(self.activity.id)
+        if not self.revealed:
+            rows = sorted(rows, key=lambda r: r["question_id"])
         self._rows = rows
-        signature = tuple((r["question_id"], r["votes"], bool(r["answered_at"]),
-                           r["question_id"] in voted) for r in rows)
+        signature = (self.revealed, *((r["question_id"], r["votes"] if self.revealed else None,
+                                       bool(r["answered_at"]), r["question_id"] in voted)
+                                      for r in rows))
         if signature == self._signature and not force:
             return False
         self._signature = signature
+        hidden_note = ("" if self.revealed else
+                       f'<p class="cw-note cw-counts-hidden">'
+                       f'{html.escape(t("question.counts_hidden", self.lang))}</p>')
         self.heading.value = (f'<h3 class="cw-h cw-questions-heading">'
                               f'{html.escape(t("question.list_heading", self.lang, n=len(rows)))}'
-                              f'</h3>')
+                              f'</h3>{hidden_note}')
         cards: list[widgets.Widget] = []
         self.vote_buttons = {}
         if not rows:
@@ -167,8 +182,8 @@ class QuestionsBoard(widgets.VBox):
     def _card(self, row: dict[str, Any], voted: bool) -> widgets.VBox:
         qid, lang = row["question_id"], self.lang
         own = row["participant_id"] == self.participant_id
-        badges = [f'<span class="cw-votes">{html.escape(t("question.votes", lang, n=row["votes"]))}'
-                  f'</span>']
+        badges = ([f'<span class="cw-votes">{html.escape(t("question.votes", lang, n=row["votes"]))}'
+                   f'</span>'] if self.revealed else [])
         if row["answered_at"]:
             badges.append(f'<span class="cw-answered">&#10003; '
                           f'{html.escape(t("question.answered", lang))}</span>')

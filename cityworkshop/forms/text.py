@@ -23,9 +23,12 @@ __all__ = ["TextForm"]
 class _Entry:
     """The widgets of one entry: its text, the characters left, the linked item, "Hapus"."""
 
-    def __init__(self, form: TextForm, n: int, text: str = "", item: str | None = None):
+    def __init__(self, form: TextForm, n: int, text: str = "", item: str | None = None,
+                 entry_id: str | None = None):
         lang, activity = form.lang, form.activity
         self.n = n
+        #: the stable id the store gave this entry (None: not stored yet); points follow it
+        self.entry_id = entry_id
         head = widgets.HTML(f'<div class="cw-entry-title">'
                             f'{html.escape(t("text.entry_label", lang, n=n))}</div>')
         self.text = widgets.Textarea(value=text, placeholder=t("text.placeholder", lang),
@@ -67,7 +70,10 @@ class _Entry:
     @property
     def value(self) -> dict[str, Any]:
         item = self.item.value if self.item is not None else None
-        return {"text": self.text.value, "item": item or None}
+        value: dict[str, Any] = {"text": self.text.value, "item": item or None}
+        if self.entry_id:
+            value["id"] = self.entry_id
+        return value
 
     def is_blank(self) -> bool:
         """Nothing typed and nothing chosen (whitespace counts as typed: the store refuses it)."""
@@ -139,25 +145,30 @@ class TextForm(FormBase):
     def set_value(self, answer: Mapping[str, Any] | None) -> None:
         """Show ``answer`` (as given by :attr:`value`); an empty answer shows one empty entry."""
         given = (answer or {}).get("entries") or []
-        values = [(str(e.get("text") or ""), e.get("item")) for e in given
-                  if isinstance(e, Mapping)][: self.activity.max_entries]
-        self._build(values or [("", None)])
+        values = [(str(e.get("text") or ""), e.get("item"),
+                   e.get("id") if isinstance(e.get("id"), str) else None)
+                  for e in given if isinstance(e, Mapping)][: self.activity.max_entries]
+        self._build(values or [("", None, None)])
+
+    def _shown(self) -> list[tuple[str, str | None, str | None]]:
+        return [(e.text.value, e.item.value if e.item else None, e.entry_id) for e in self.entries]
 
     def add_entry(self) -> None:
         """Add an empty entry (no-op at ``max_entries``)."""
         if len(self.entries) < self.activity.max_entries:
-            self._build([(e.text.value, e.item.value if e.item else None) for e in self.entries]
-                        + [("", None)])
+            self._build([*self._shown(), ("", None, None)])
 
     def remove_entry(self, index: int) -> None:
-        """Remove the entry at ``index`` (0-based); the last one left is only emptied."""
-        values = [(e.text.value, e.item.value if e.item else None) for e in self.entries]
+        """Remove the entry at ``index`` (0-based); the last one left is only emptied (and
+        becomes a new entry: what was given to the old one stays with the old one)."""
+        values = self._shown()
         if 0 <= index < len(values):
             del values[index]
-        self._build(values or [("", None)])
+        self._build(values or [("", None, None)])
 
-    def _build(self, values: list[tuple[str, str | None]]) -> None:
-        self.entries = [_Entry(self, n, text, item) for n, (text, item) in enumerate(values, 1)]
+    def _build(self, values: list[tuple[str, str | None, str | None]]) -> None:
+        self.entries = [_Entry(self, n, text, item, entry_id)
+                        for n, (text, item, entry_id) in enumerate(values, 1)]
         for e in self.entries:
             e.remove_button.layout.display = "none" if len(self.entries) == 1 else None
         self.entry_box.children = [e.box for e in self.entries]

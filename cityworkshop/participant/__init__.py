@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
-from ..errors import InvalidAnswer
+from ..errors import InvalidAnswer, StoreError
 from ..forms import QuestionsBoard, form_for
 from ..i18n import LANGUAGES, default_lang, t
 from ..store import Group, Participant, WorkshopStore
@@ -39,6 +39,16 @@ log = logging.getLogger(__name__)
 #: the 3 s promised. A look costs about 1 ms of the kernel (3 small SELECTs): 40 kernels at 1 s
 #: are cheap next to a form that appears a second late.
 POLL_SECONDS = 1.0
+
+
+def _points_on_deleted(answer: dict[str, Any], items: tuple[Any, ...]) -> int:
+    """Points of an earlier answer given to ideas that are gone (their group deleted them):
+    the form no longer shows them, so the participant gets them back and is told."""
+    points = answer.get("points")
+    if not isinstance(points, dict):
+        return 0
+    live = {it.id for it in items}
+    return sum(int(v) for k, v in points.items() if k not in live)
 
 
 class ParticipantPage:
@@ -112,6 +122,16 @@ class ParticipantPage:
         self.code.add_class("cw-code")
         self.name = widgets.Text(layout=widgets.Layout(width="100%"))
         self.name.add_class("cw-name")
+        # Only for taking one's seat from another device: hidden until asked for, or until a
+        # name already taken in the group is refused.
+        self.seat = widgets.Text(layout=widgets.Layout(width="100%"))
+        self.seat.add_class("cw-seat")
+        self.seat_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.seat_button.add_class("cw-seat-show")
+        self.seat_button.on_click(self._guard(lambda _b: self._show_seat_field(True)))
+        self._seat_shown = False
+        self.seat_info = widgets.HTML()
+        self.seat_info.add_class("cw-seat-info")
         # Filled by the page template's script with a random token kept in the browser's
         # localStorage: a phone that joined without a name finds its own answers again.
         self.device = widgets.Text(layout=widgets.Layout(display="none"))
@@ -159,14 +179,24 @@ class ParticipantPage:
             return
         try:
             self.participant = self.store.join(self.code.value, self.name.value,
-                                               device=self.device.value or None)
+                                               device=self.device.value or None,
+                                               seat=self.seat.value or None)
         except InvalidAnswer as err:
+            if err.key in ("join.name_taken", "join.bad_seat"):
+                self._show_seat_field(True)
             self._say(err.message(self.lang), "error")
+            return
+        except StoreError:
+            self._say(t("error.not_saved", self.lang), "error")
             return
         self.group = self.store.find_group(self.code.value)
         self.activity_id = None
-        self._welcome = t("join.welcome_back" if self.participant.rejoined else "join.welcome",
-                          self.lang, group=self.group.name)
+        self._drafts.clear()  # another group (or seat): an unsent edit belongs to the old one
+        key = ("join.moved" if self.participant.moved_from is not None else
+               "join.welcome_back" if self.participant.rejoined else "join.welcome")
+        self._welcome = t(key, self.lang, group=self.group.name)
+        self.seat.value = ""
+        self._show_seat_field(False)
         self._say(self._welcome, "ok")
         self.poll(force=True)
         self._welcome = ""
@@ -255,15 +285,20 @@ class ParticipantPage:
             self.code.placeholder = t("join.code_placeholder", lang)
             self.name.placeholder = t("join.name_placeholder", lang)
             self.join_button.description = t("join.button", lang)
+            self.seat.placeholder = t("join.seat_placeholder", lang)
+            self.seat_button.description = t("join.seat_show", lang)
+            seat_parts: list[widgets.Widget] = (
+                [label(t("join.seat_label", lang)), self.seat] if self._seat_shown
+                else [self.seat_button])
             self.body.children = [
                 heading(t("join.heading", lang), t("join.help", lang)),
                 label(t("join.code_label", lang)), self.code,
                 label(t("join.name_label", lang)), self.name,
-                self.status, self.join_button, self.device]
+                *seat_parts, self.status, self.join_button, self.device]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)
             self.body.children = [heading(t("wait.heading", lang), t("wait.body", lang)),
-                                  self.status, self.check_button]
+                                  self.status, self.check_button, self._seat_html()]
         elif self.screen == "unsupported":
             title = self.store.activity(self.activity_id or "").title.get(lang)
             self.body.children = [heading(title, t("wait.unsupported", lang)), self.status]
@@ -284,7 +319,21 @@ class ParticipantPage:
             self.body.children = [*parts, self.status, self.form]
         elif self.screen == "sent":
             self.edit_button.description = t("sent.edit", lang)
-            self.body.children = [self.sent_info, self.edit_button]
+            self.body.children = [self.sent_info, self.edit_button, self._seat_html()]
+
+    def _show_seat_field(self, shown: bool) -> None:
+        if shown != self._seat_shown:
+            self._seat_shown = shown
+            if self.screen == "join":
+                self._render()
+
+    def _seat_html(self) -> widgets.HTML:
+        """The participant's personal code, to take their seat from another device."""
+        seat = self.participant.seat if self.participant else None
+        self.seat_info.value = (f'<p class="cw-note cw-seat-note">'
+                                f'{html.escape(t("page.seat", self.lang, seat=seat))}</p>'
+                                if seat else "")
+        return self.seat_info
 
     def _about_parts(self) -> list[widgets.Widget]:
         """The picker of the group being rated: every group but one's own."""
@@ -348,6 +397,9 @@ class ParticipantPage:
             self.form.set_value(draft)  # typed before the facilitator moved on and came back
         if latest is not None:
             previous = t("sent.previous", self.lang, time=self._local_time(latest.created_at))
+            returned = _points_on_deleted(answer or {}, self._items)
+            if returned:
+                previous += " " + t("points.returned", self.lang, n=returned)
             self._say(f"{self._welcome} {previous}".strip(), "info")
 
     def _keep_draft(self) -> None:
@@ -395,8 +447,14 @@ class ParticipantPage:
             form.show_status(error_text(err, self.lang, self._items, form.activity.dimensions),
                              "error")
             return
+        except StoreError:  # the file is gone, replaced, full or read-only: NOT saved
+            form.show_status(t("error.not_saved", self.lang), "error")
+            return
         finally:
             form.set_sending(False)
+        # the stored answer: new ideas and plan steps now carry the ids the store gave them,
+        # so that an edit sent later keeps them (and the points given to them)
+        form.set_value({k: v for k, v in sub.answer.items() if k != "about"})
         self._loaded = (sub.id, form.value)
         self.status.value = ""
         activity = form.activity

@@ -112,7 +112,8 @@ def _local(store: WorkshopStore, utc_iso: Any) -> str:
 def _labels(store: WorkshopStore, activity: Any, lang: str) -> dict[str, str]:
     if activity.kind in ("plan",):
         return {}
-    return {it.id: clean(it.label.get(lang) or "") for it in store.items_of(activity)}
+    return {it.id: clean(it.label.get(lang) or "")
+            for it in store.items_of(activity, with_deleted=True)}  # "(dihapus) ..." kept
 
 
 def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,

@@ -227,8 +227,9 @@ def points_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]])
     from .. import analysis as A
 
     lang = ctx.lang
-    items = ctx.store.items_of(activity)
-    summary = A.summarize_points(A.answers_frame(rows), items=[it.id for it in items])
+    live = ctx.store.items_of(activity)
+    summary = A.summarize_points(A.answers_frame(rows), items=[it.id for it in live])
+    items = ctx.store.items_of(activity, with_deleted=True)  # deleted ideas keep a label
     out: list[str] = []
     fn = _chart_or_none("points_chart")
     if fn is not None:

@@ -13,24 +13,33 @@ state), ``sharing`` (questions, votes, notes) and ``schema`` (tables, migrations
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import secrets
 import sqlite3
-import unicodedata
+import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from ..answers import rows_to_answer, validate_answer
+from ..answers import NEW_ENTRY, normalize_name, rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
-from ..errors import ActivityClosed, CityWorkshopError, InvalidAnswer, NotFound, StoreError
+from ..errors import (
+    ActivityClosed,
+    CityWorkshopError,
+    InvalidAnswer,
+    NotFound,
+    StoreError,
+    StoreUnavailable,
+)
 from ._base import (
     Group,
     Participant,
@@ -48,6 +57,7 @@ from .schema import (
     SCHEMA_VERSION,
     activity_state_table,
     answers_table,
+    events_table,
     groups_table,
     meta_table,
     metadata,
@@ -62,7 +72,19 @@ __all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInf
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
 NAME_MAX_CHARS = 80
+SEAT_LENGTH = 5  # a personal code: 31**5 = 28 million, and wrong guesses are throttled
+SEAT_MAX_FAILURES = 20  # wrong personal codes per group within SEAT_LOCK_MINUTES ...
+SEAT_LOCK_MINUTES = 10  # ... before personal codes are refused for a while
 _DEVICE = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the page's device token: random, url-safe
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``, None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class WorkshopStore(RoomState, QuestionsAndNotes):
@@ -80,6 +102,8 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         self.path = Path(path)
         if not self.path.is_file():
             raise StoreError(key="store.missing", path=str(self.path))
+        self._identity = _file_identity(self.path)
+        self._alarmed: set[str] = set()
         self._engine = _make_engine(self.path)
         self._pack = pack
         try:
@@ -185,16 +209,51 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             conn.execute(update(meta_table).where(meta_table.c.key == "schema_version")
                          .values(value=str(version)))
 
+    def _check_file(self) -> None:
+        """Refuse to write when the file opened is no longer the one at :attr:`path`.
+
+        SQLite keeps writing into a deleted (unlinked) or replaced file without a word: every
+        answer would then be lost while the page says "Terkirim". A stat per write costs a few
+        microseconds.
+        """
+        now = _file_identity(self.path)
+        if now is None:
+            self._fail("store.file_gone", path=str(self.path))
+        if now != self._identity:
+            self._fail("store.file_replaced", path=str(self.path))
+
+    def _fail(self, key: str, **params: Any) -> NoReturn:
+        """Raise :class:`StoreUnavailable`, and say it once on the server's own terminal (a
+        participant page's kernel prints nothing a facilitator would see otherwise)."""
+        err = StoreUnavailable(key=key, **params)
+        if key not in self._alarmed:
+            self._alarmed.add(key)
+            stream = sys.__stderr__ or sys.stderr
+            try:
+                print(f"cityworkshop: ERROR: {err}", file=stream, flush=True)
+            except (OSError, ValueError):
+                pass
+        raise err
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """A write transaction that starts with BEGIN IMMEDIATE and waits for the lock."""
+        """A write transaction that starts with BEGIN IMMEDIATE and waits for the lock.
+
+        Fails loudly (:class:`StoreUnavailable`) when the file is gone or replaced, the disk is
+        full or the file cannot be written: never a silent loss.
+        """
+        self._check_file()
         try:
             with self._engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
                 with conn.begin():
                     yield conn
         except OperationalError as e:
-            if "locked" in str(e.orig) or "busy" in str(e.orig):
+            reason = str(e.orig)
+            if "locked" in reason or "busy" in reason:
                 raise InvalidAnswer("error.busy") from None
+            if any(w in reason for w in ("full", "readonly", "read-only", "unable to open",
+                                         "disk I/O", "no such table")):
+                self._fail("store.write_failed", path=str(self.path), reason=reason)
             raise
 
     @contextmanager
@@ -246,46 +305,113 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             raise NotFound(f"No group has the code {code!r}.")
         return Group(r.id, r.number, r.name, r.code)
 
-    def join(self, code: str, name: str | None = None, *, device: str | None = None
-             ) -> Participant:
-        """Join the group with code ``code``.
+    def join(self, code: str, name: str | None = None, *, device: str | None = None,
+             seat: str | None = None) -> Participant:
+        """Join the group with code ``code``; returns the participant this browser is.
 
-        The same name in the same group rejoins as the same participant; without a name, the
-        same ``device`` token (kept by the participant's browser) does. A malformed token is
-        ignored. Raises :class:`InvalidAnswer` (``join.bad_code``) for an unknown code, so that
-        the page can say so in the participant's language.
+        One browser is one participant: the same ``device`` token (kept by the participant's
+        browser) always comes back as the same participant, whatever name it types, and joining
+        another group's code with it moves that participant there (a wrong group fixed). Another
+        device takes an existing member's seat only with that member's personal ``seat`` code
+        (:attr:`Participant.seat`, shown to them once joined). A name already taken in the group
+        is refused without that code (``join.name_taken``), so nobody reads or overwrites a
+        colleague's answers by typing their name.
+
+        Raises :class:`InvalidAnswer` with a catalogue key for the participant's language:
+        ``join.bad_code`` for an unknown group code, ``join.name_taken``, ``join.bad_seat``,
+        ``join.seat_locked`` after too many wrong personal codes, ``join.name_too_long``.
         """
         try:
             group = self.find_group(code)
         except NotFound:
-            raise InvalidAnswer("join.bad_code", code=str(code).strip()[:20]) from None
-        clean = " ".join(str(name or "").split())
+            raise InvalidAnswer("join.bad_code", code=normalize_name(code)[:20]) from None
+        if isinstance(name, str) and len(name) > 4 * NAME_MAX_CHARS:
+            raise InvalidAnswer("join.name_too_long", max=NAME_MAX_CHARS)
+        clean = normalize_name(name)
         if len(clean) > NAME_MAX_CHARS:
             raise InvalidAnswer("join.name_too_long", max=NAME_MAX_CHARS)
-        if any(unicodedata.category(ch) == "Cc" for ch in clean):
-            raise InvalidAnswer("join.name_invalid")
         key = _name_key(clean) if clean else None
         token = device if isinstance(device, str) and _DEVICE.fullmatch(device) else None
+        seat_code = normalize_code(seat)[:SEAT_LENGTH + 4] if isinstance(seat, str) else ""
+        if seat_code and self._seat_attempts(group.id) >= SEAT_MAX_FAILURES:
+            raise InvalidAnswer("join.seat_locked", minutes=SEAT_LOCK_MINUTES)
         p = participants_table
+        failed = False
         with self._write() as conn:
-            match = None
-            if key:
-                match = conn.execute(select(p).where(p.c.group_id == group.id,
-                                                     p.c.name_key == key)).first()
-            elif token:
-                match = conn.execute(select(p).where(p.c.group_id == group.id,
-                                                     p.c.device_key == token)
-                                     .order_by(p.c.joined_at.desc()).limit(1)).first()
-            if match is not None:
-                if token and match.device_key is None:
-                    conn.execute(update(p).where(p.c.id == match.id).values(device_key=token))
-                return Participant(match.id, match.group_id, match.name, match.joined_at,
-                                   rejoined=True)
-            pid = uuid.uuid4().hex
-            joined = _now()
-            conn.execute(insert(p).values(id=pid, group_id=group.id, name=clean or None,
-                                          name_key=key, joined_at=joined, device_key=token))
-        return Participant(pid, group.id, clean or None, joined)
+            me = None
+            if token:
+                me = conn.execute(select(p).where(p.c.device_key == token)
+                                  .order_by(p.c.joined_at.desc()).limit(1)).first()
+            if me is None and seat_code:
+                me = conn.execute(select(p).where(p.c.group_id == group.id,
+                                                  p.c.seat_code == seat_code)).first()
+                failed = me is None
+            if me is not None:
+                return self._rejoin(conn, me, group, clean, key, token)
+            if not failed:
+                if key and conn.execute(select(p.c.id).where(
+                        p.c.group_id == group.id, p.c.name_key == key)).first():
+                    raise InvalidAnswer("join.name_taken", name=clean)
+                pid = uuid.uuid4().hex
+                joined = _now()
+                new_seat = self._new_seat_code(conn)
+                conn.execute(insert(p).values(id=pid, group_id=group.id, name=clean or None,
+                                              name_key=key, joined_at=joined, device_key=token,
+                                              seat_code=new_seat))
+                return Participant(pid, group.id, clean or None, joined, seat=new_seat)
+        # a wrong personal code: remember it (outside the refused transaction), then say so
+        with self._write() as conn:
+            conn.execute(insert(events_table).values(at=_now(), action="seat_refused",
+                                                     activity_id=f"g:{group.id}"))
+        raise InvalidAnswer("join.bad_seat")
+
+    def _rejoin(self, conn: Connection, me: Any, group: Group, clean: str, key: str | None,
+                token: str | None) -> Participant:
+        """Come back as ``me``: into ``group`` (moved when it is another), under the typed name
+        when one is given and nobody else in that group has it; this device is now theirs."""
+        p = participants_table
+        values: dict[str, Any] = {}
+        if me.group_id != group.id:
+            values["group_id"] = group.id
+        name, name_key = me.name, me.name_key
+        if key and key != me.name_key:
+            name, name_key = clean, key
+        if name_key and (values or name_key != me.name_key) and conn.execute(
+                select(p.c.id).where(p.c.group_id == group.id, p.c.name_key == name_key,
+                                     p.c.id != me.id)).first():
+            raise InvalidAnswer("join.name_taken", name=name or "")
+        if name_key != me.name_key:
+            values.update(name=name, name_key=name_key)
+        if token and me.device_key != token:
+            values["device_key"] = token
+        seat = me.seat_code
+        if not seat:
+            values["seat_code"] = seat = self._new_seat_code(conn)
+        if values:
+            conn.execute(update(p).where(p.c.id == me.id).values(**values))
+        if "group_id" in values:
+            conn.execute(insert(events_table).values(at=_now(), action="moved",
+                                                     activity_id=f"g:{group.id}"))
+        return Participant(me.id, group.id, name, me.joined_at, rejoined=True, seat=seat,
+                           moved_from=me.group_id if "group_id" in values else None)
+
+    def _new_seat_code(self, conn: Connection) -> str:
+        """A personal code no other participant of the workshop has."""
+        p = participants_table
+        while True:
+            seat = "".join(secrets.choice(CODE_ALPHABET) for _ in range(SEAT_LENGTH))
+            if conn.execute(select(p.c.id).where(p.c.seat_code == seat)).first() is None:
+                return seat
+
+    def _seat_attempts(self, group_id: int) -> int:
+        """Wrong personal codes typed for ``group_id`` in the last :data:`SEAT_LOCK_MINUTES`."""
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=SEAT_LOCK_MINUTES)).isoformat(
+            timespec="microseconds")
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(events_table).where(
+                events_table.c.action == "seat_refused",
+                events_table.c.activity_id == f"g:{group_id}",
+                events_table.c.at >= since)).scalar_one())
 
     def participant(self, participant_id: str) -> Participant:
         with self._read() as conn:
@@ -293,13 +419,14 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
                 participants_table.c.id == participant_id)).first()
         if r is None:
             raise NotFound(f"No participant {participant_id!r}.")
-        return Participant(r.id, r.group_id, r.name, r.joined_at)
+        return Participant(r.id, r.group_id, r.name, r.joined_at, seat=r.seat_code)
 
     def list_participants(self) -> list[Participant]:
         with self._read() as conn:
             rows = conn.execute(select(participants_table).order_by(
                 participants_table.c.joined_at)).all()
-        return [Participant(r.id, r.group_id, r.name, r.joined_at) for r in rows]
+        return [Participant(r.id, r.group_id, r.name, r.joined_at, seat=r.seat_code)
+                for r in rows]
 
     def group_sizes(self) -> dict[int, int]:
         """Group id -> number of participants who joined it (0 for an empty group)."""
@@ -323,12 +450,16 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         """Ids of the units that may own a plan step: the city's OPDs."""
         return tuple(o.id for o in self.pack.city.opds)
 
-    def items_of(self, activity: Activity | str) -> tuple[Item, ...]:
+    def items_of(self, activity: Activity | str, *, with_deleted: bool = False
+                 ) -> tuple[Item, ...]:
         """What an activity asks about: its fixed items, or the current entries of the earlier
-        activity named by ``items_from_activity`` (e.g. the groups' ideas), newest last.
+        activity named by ``items_from_activity`` (e.g. the groups' ideas), oldest first.
 
-        A derived item's id is ``<subject>#<entry>`` (stable while its author edits it); its
-        label is the entry's text and its help the group's name.
+        A derived item's id is ``<subject>#<entry id>``, stable from the moment the entry is
+        stored: its author may edit the wording, and deleting or adding other entries never
+        moves it. Its label is the entry's text and its help the group's name.
+        ``with_deleted=True`` adds entries deleted since (their last wording, marked
+        "(dihapus)" / "(deleted)"), so that points already given to them keep a label.
         """
         if isinstance(activity, str):
             activity = self.activity(activity)
@@ -336,15 +467,23 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             return activity.items
         from ..content import Text as _Text
 
-        rows = self.answer_rows(activity.items_from_activity)
-        items = []
-        for r in rows:
-            if r["field"] == "text":
-                label = r["value_text"]
-                items.append(Item(id=f"{r['subject']}#{r['item_id']}",
-                                  label=_Text(id=label, en=label),
-                                  help=_Text(id=r["group"], en=r["group"])))
-        return tuple(items)
+        def item(r: dict[str, Any], deleted: bool = False) -> Item:
+            text = r["value_text"] or ""
+            label = (_Text(id=f"(dihapus) {text}", en=f"(deleted) {text}") if deleted
+                     else _Text(id=text, en=text))
+            return Item(id=f"{r['subject']}#{r['item_id']}", label=label,
+                        help=_Text(id=r["group"], en=r["group"]))
+
+        current = [item(r) for r in self.answer_rows(activity.items_from_activity)
+                   if r["field"] == "text"]
+        if not with_deleted:
+            return tuple(current)
+        live = {i.id for i in current}
+        gone: dict[str, Item] = {}
+        for r in self.answer_rows(activity.items_from_activity, history=True):
+            if r["field"] == "text" and f"{r['subject']}#{r['item_id']}" not in live:
+                gone[f"{r['subject']}#{r['item_id']}"] = item(r, deleted=True)  # latest wording
+        return (*current, *gone.values())
 
     def _about(self, activity: Activity, participant: Participant,
                answer: Mapping[str, Any]) -> int | None:
@@ -391,6 +530,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         subject = self.subject_of(activity, participant, about)
         now = _now()
         with self._write() as conn:
+            rows = self._give_entry_ids(conn, activity_id, subject, rows)
             sid = conn.execute(insert(submissions_table).values(
                 activity_id=activity_id, subject=subject, group_id=participant.group_id,
                 participant_id=participant.id, created_at=now,
@@ -398,6 +538,23 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             conn.execute(insert(answers_table), [{"submission_id": sid, **r} for r in rows])
         return Submission(sid, activity_id, subject, participant.group_id, participant.id, now,
                           rows_to_answer(rows, activity.kind), about)
+
+    def _give_entry_ids(self, conn: Connection, activity_id: str, subject: str,
+                        rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Replace the placeholder ids of new entries by ids this subject never used before
+        (in the write transaction, so two members of a group adding at once get two ids)."""
+        new = sorted({r["item_id"] for r in rows if r["item_id"].startswith(NEW_ENTRY)})
+        if not new:
+            return rows
+        s, a = submissions_table, answers_table
+        used = conn.execute(select(a.c.item_id).distinct().join(s, s.c.id == a.c.submission_id)
+                            .where(s.c.activity_id == activity_id, s.c.subject == subject)).all()
+        taken = {r["item_id"] for r in rows} | {u[0] for u in used}
+        numbers = [int(i[1:]) for i in taken if i[1:].isdigit()]
+        start = max(numbers, default=-1) + 1
+        # a placeholder is "?" + the kind's prefix + the entry's position: "?e003" -> "e07"
+        given = {old: f"{old[1]}{start + n:02d}" for n, old in enumerate(new)}
+        return [{**r, "item_id": given.get(r["item_id"], r["item_id"])} for r in rows]
 
     def latest_answer(self, activity_id: str, participant_id: str,
                       about: int | None = None) -> Submission | None:

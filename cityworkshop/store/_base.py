@@ -67,6 +67,10 @@ class Participant:
     name: str | None
     joined_at: str
     rejoined: bool = False
+    #: the personal code that lets this participant take their seat from another device
+    seat: str | None = None
+    #: the group this participant came from when this join moved them (else None)
+    moved_from: int | None = None
 
 
 @dataclass(frozen=True)

@@ -18,23 +18,39 @@ class RoomState:
 
     # -- facilitator state ------------------------------------------------------------------
 
-    def _set_open(self, activity_id: str, is_open: bool) -> None:
+    def _set_open(self, activity_id: str, is_open: bool) -> list[str]:
+        """Open or close one activity; opening closes every other open one (in the same
+        transaction). Returns the ids of the activities it closed besides."""
         self.activity(activity_id)  # NotFound for an unknown id
         now = _now()
+        st = activity_state_table
         values: dict[str, Any] = {"is_open": is_open}
         values["opened_at" if is_open else "closed_at"] = now
         with self._write() as conn:
-            res = conn.execute(update(activity_state_table)
-                               .where(activity_state_table.c.activity_id == activity_id)
-                               .values(**values))
+            closed: list[str] = []
+            if is_open:
+                closed = [r[0] for r in conn.execute(select(st.c.activity_id).where(
+                    st.c.is_open.is_(True), st.c.activity_id != activity_id)).all()]
+                if closed:
+                    conn.execute(update(st).where(st.c.activity_id.in_(closed))
+                                 .values(is_open=False, closed_at=now))
+                    conn.execute(insert(events_table), [
+                        {"at": now, "action": "close", "activity_id": aid} for aid in closed])
+            res = conn.execute(update(st).where(st.c.activity_id == activity_id).values(**values))
             if res.rowcount == 0:
-                conn.execute(insert(activity_state_table).values(activity_id=activity_id, **values))
+                conn.execute(insert(st).values(activity_id=activity_id, **values))
             conn.execute(insert(events_table).values(
                 at=now, action="open" if is_open else "close", activity_id=activity_id))
+        return closed
 
-    def open_activity(self, activity_id: str) -> None:
-        """Open an activity for answers; the participant page shows the latest opened one."""
-        self._set_open(activity_id, True)
+    def open_activity(self, activity_id: str) -> list[str]:
+        """Open an activity for answers; the participant page shows it.
+
+        One activity is open at a time: opening one closes the one open before (their answers
+        stay). Returns the ids of the activities this closed, so that the panel and the CLI can
+        say so.
+        """
+        return self._set_open(activity_id, True)
 
     def close_activity(self, activity_id: str) -> None:
         """Close an activity: answers are refused, the earlier ones stay."""

@@ -4,7 +4,8 @@ Schema 1: workshop meta, groups, participants, append-only submissions and answe
 state, events. Schema 2 adds what the whole day needs: the group a peer rating is about,
 revealed results and a countdown per activity, questions with votes, and facilitator notes
 (pinned answers, the room's synthesis). Schema 3 adds a device token per participant (rejoining
-without a name). ``MIGRATIONS`` brings an older file up to date in place.
+without a name). Schema 4 adds a personal code per participant (their seat from another device;
+a name alone no longer rejoins). ``MIGRATIONS`` brings an older file up to date in place.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -55,6 +56,8 @@ participants_table = Table(
     # schema 3: a random token the participant's browser keeps, so a phone that joined without
     # a name finds its own answers again after a reload
     Column("device_key", String, nullable=True, index=True),
+    # schema 4: the personal code that lets a participant take their seat from another device
+    Column("seat_code", String, nullable=True, unique=True),
 )
 submissions_table = Table(
     "submissions",
@@ -147,5 +150,21 @@ def _v2_to_v3(conn: Connection) -> None:
                          "ON participants (device_key)")
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    import secrets
+
+    conn.exec_driver_sql("ALTER TABLE participants ADD COLUMN seat_code VARCHAR")
+    conn.exec_driver_sql("CREATE UNIQUE INDEX IF NOT EXISTS ix_participants_seat_code "
+                         "ON participants (seat_code)")
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    used: set[str] = set()
+    for (pid,) in conn.exec_driver_sql("SELECT id FROM participants").fetchall():
+        seat = ""
+        while not seat or seat in used:
+            seat = "".join(secrets.choice(alphabet) for _ in range(5))
+        used.add(seat)
+        conn.exec_driver_sql("UPDATE participants SET seat_code = ? WHERE id = ?", (seat, pid))
+
+
 # version -> the step that upgrades a database of that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}

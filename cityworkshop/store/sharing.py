@@ -90,6 +90,21 @@ class QuestionsAndNotes:
                  .order_by(votes.desc(), q.c.id))
         return self._records(query)
 
+    def question_counts(self) -> dict[str, dict[str, int]]:
+        """Activity id -> {"questions": questions asked, "votes": votes given}, for every
+        activity that has questions."""
+        q, v = questions_table, votes_table
+        with self._read() as conn:
+            asked = conn.execute(select(q.c.activity_id, func.count())
+                                 .group_by(q.c.activity_id)).all()
+            voted = conn.execute(select(q.c.activity_id, func.count())
+                                 .select_from(v.join(q, q.c.id == v.c.question_id))
+                                 .group_by(q.c.activity_id)).all()
+        counts = {aid: {"questions": n, "votes": 0} for aid, n in asked}
+        for aid, n in voted:
+            counts.setdefault(aid, {"questions": 0, "votes": 0})["votes"] = n
+        return counts
+
     def votes_of(self, activity_id: str, participant_id: str) -> set[int]:
         """Ids of the questions of ``activity_id`` that ``participant_id`` voted for."""
         with self._read() as conn:
@@ -104,10 +119,13 @@ class QuestionsAndNotes:
 
     def set_synthesis(self, activity_id: str, text: str) -> None:
         """Store the room's synthesis of an activity (each edit is kept; the latest counts)."""
+        from ..answers import normalize_text
+
         self.activity(activity_id)
+        value = normalize_text(str(text)).strip()
         with self._write() as conn:
             conn.execute(insert(notes_table).values(activity_id=activity_id, kind="synthesis",
-                                                    value=str(text).strip(), created_at=_now()))
+                                                    value=value, created_at=_now()))
 
     def synthesis(self, activity_id: str) -> str | None:
         with self._read() as conn:

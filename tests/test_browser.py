@@ -394,3 +394,39 @@ def test_nameless_participant_gets_their_answer_back_after_reload(served, browse
         assert len(store.list_participants()) == 2
     finally:
         stranger.close()
+
+
+def test_a_colleagues_name_needs_their_personal_code_on_the_real_page(served, browser,
+                                                                     shots: Path) -> None:
+    """Two phones (two browser contexts, two device tokens): the second cannot take Ayu's seat
+    with her name alone; with her personal code, shown on her first phone, it can."""
+    store, server = served
+    code = store.list_groups()[0].code
+    phones = [browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True,
+                                  has_touch=True) for _ in range(2)]
+    try:
+        first, second = (ctx.new_page() for ctx in phones)
+        for page in (first, second):
+            page.goto(server.url, wait_until="commit")
+            page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
+        _join(first, code, "Ayu")
+        note = first.locator(".cw-seat-note")
+        note.wait_for(state="visible", timeout=15_000)
+        seat = store.list_participants()[0].seat
+        assert seat and seat in note.inner_text()
+        first.screenshot(path=str(shots / "seat-1-wait-360.png"))
+
+        _join(second, code, "ayu")
+        second.get_by_text("sudah dipakai").wait_for(timeout=15_000)
+        seat_field = second.locator(".cw-seat input")
+        seat_field.wait_for(state="visible", timeout=5_000)
+        assert _no_horizontal_scroll(second)
+        second.screenshot(path=str(shots / "seat-2-refused-360.png"), full_page=True)
+        assert len(store.list_participants()) == 1
+        seat_field.fill(seat.lower())
+        second.locator("button.cw-join").click()
+        second.locator("button.cw-check").wait_for(state="visible", timeout=15_000)
+        assert [p.id for p in store.list_participants()] == [store.list_participants()[0].id]
+    finally:
+        for ctx in phones:
+            ctx.close()

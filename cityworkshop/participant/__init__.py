@@ -330,9 +330,10 @@ class ParticipantPage:
     def _seat_html(self) -> widgets.HTML:
         """The participant's personal code, to take their seat from another device."""
         seat = self.participant.seat if self.participant else None
-        self.seat_info.value = (f'<p class="cw-note cw-seat-note">'
-                                f'{html.escape(t("page.seat", self.lang, seat=seat))}</p>'
-                                if seat else "")
+        text = html.escape(t("page.seat", self.lang, seat=seat)) if seat else ""
+        if seat:  # the code itself stands out (it is letters and digits only: safe as is)
+            text = text.replace(seat, f'<b class="cw-seat-code">{seat}</b>', 1)
+        self.seat_info.value = f'<p class="cw-note cw-seat-note">{text}</p>' if seat else ""
         return self.seat_info
 
     def _about_parts(self) -> list[widgets.Widget]:

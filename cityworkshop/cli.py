@@ -1,8 +1,10 @@
 """The ``cityworkshop`` command: thin wrappers over the store, the demo and the servers.
 
-Every command takes ``--db PATH`` (default ``$CITYWORKSHOP_DB``, else ``./workshop.db``). A missing
-file, a file that is not a workshop database or an unknown activity gives one clear line on
-stderr and exit code 2, never a traceback.
+Every command takes ``--db PATH`` (default ``$CITYWORKSHOP_DB``, else ``./workshop.db``). Each one
+that opens a workshop first runs SQLite's ``quick_check``. A missing, damaged, locked or
+read-only file, a file that is not a workshop database, a full disk or an unknown activity gives
+one clear line on stderr and exit code 2, never a traceback. The file checks, backups and
+snapshots live in :mod:`cityworkshop.store.health`; the servers in :mod:`cityworkshop.serve`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -23,6 +26,8 @@ from .i18n import LANGUAGES, default_lang, t
 
 __all__ = ["main", "notebooks_dir"]
 
+CHECK_MAX_ERRORS = 100  # problems that 'check' lists at most
+
 
 def notebooks_dir() -> Path:
     """The guided notebooks: installed beside the package, or ``notebooks/`` of a checkout."""
@@ -33,9 +38,16 @@ def notebooks_dir() -> Path:
     raise CityWorkshopError(f"Guided notebooks not found next to {here}.")
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from .store import WorkshopStore
+_READ_ONLY_COMMANDS = ("status", "report", "export", "check", "backup")
 
+
+def _store(args: argparse.Namespace) -> Any:
+    """Open the workshop at ``--db`` after SQLite's ``quick_check`` said it is intact (and,
+    for a command that changes it, that it can be written)."""
+    from .store import WorkshopStore
+    from .store.health import ensure_usable
+
+    ensure_usable(args.db, write=args.command not in _READ_ONLY_COMMANDS)
     return WorkshopStore(args.db)
 
 
@@ -188,7 +200,7 @@ def _lan_address() -> str | None:
         return None
 
 
-def _announce(url: str, host: str, port: int, lang: str) -> None:
+def _announce(url: str, host: str, port: int, lang: str, snapshots: str | None = None) -> None:
     print(t("cli.serve_url", lang, url=url))
     shown = url
     if host in ("0.0.0.0", "::"):
@@ -197,22 +209,86 @@ def _announce(url: str, host: str, port: int, lang: str) -> None:
             shown = f"http://{ip}:{port}/"
             print(t("cli.serve_lan", lang, url=shown))
     _print_qr(shown)
+    if snapshots:
+        print(snapshots)
     print(t("cli.serve_stop", lang))
+
+
+def _ensure_port(host: str, port: int) -> None:
+    """Refuse a port that another program holds, before anything is printed."""
+    import errno
+
+    from .serve import check_port_free
+
+    try:
+        check_port_free(host, port)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise CityWorkshopError(key="cli.port_taken", host=host, port=port) from None
+        raise CityWorkshopError(key="cli.port_unusable", host=host, port=port,
+                                reason=e.strerror or str(e)) from None
+
+
+def _server_failed(server: Any) -> CityWorkshopError:
+    """The participant server ended on its own: one line with its exit code and last words."""
+    lines = [line.strip() for line in server.log().splitlines() if line.strip()]
+    return CityWorkshopError(key="cli.serve_failed", code=server.process.returncode,
+                             log=lines[-1][:200] if lines else "-")
+
+
+def _wait_for_server(server: Any) -> None:
+    try:
+        server.wait_ready(60)
+    except (RuntimeError, TimeoutError):
+        if server.process.poll() is None:
+            raise CityWorkshopError(key="cli.serve_timeout", url=server.url) from None
+        raise _server_failed(server) from None
+    if server.process.poll() is not None:  # what answered on the port was not our server
+        raise _server_failed(server)
+
+
+def _start_snapshots(args: argparse.Namespace) -> tuple[Any, str]:
+    """Rolling snapshots beside the database (``--snapshot-every``/``--snapshot-keep``).
+
+    Returns the running :class:`Snapshotter` (None when off) and the line that says where.
+    A failed snapshot prints one warning line; serving goes on.
+    """
+    from .store.health import Snapshotter, snapshot_folder
+
+    every, keep = args.snapshot_every, args.snapshot_keep
+    if every <= 0 or keep <= 0:
+        return None, t("cli.snapshots_off", args.lang)
+    lang = args.lang
+
+    def warn(err: Any) -> None:
+        print(t("cli.snapshot_failed", lang, reason=err.message(lang)), file=sys.stderr,
+              flush=True)
+
+    snaps = Snapshotter(args.db, every_s=every * 60, keep=keep, on_error=warn).start()
+    minutes = f"{every:g}"
+    return snaps, t("cli.snapshots_on", lang, every=minutes, keep=keep,
+                    folder=snapshot_folder(args.db))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import start_participant_server
 
     _store(args).close()  # a clear error now rather than in every participant's kernel
+    _ensure_port(args.host, args.port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
                                       preheat=args.preheat)
+    snaps = None
     try:
-        server.wait_ready(60)
-        _announce(server.url, args.host, args.port, args.lang)
+        _wait_for_server(server)
+        snaps, where = _start_snapshots(args)
+        _announce(server.url, args.host, args.port, args.lang, where)
         server.process.wait()
+        raise _server_failed(server)  # it was not asked to stop
     except KeyboardInterrupt:
         pass
     finally:
+        if snaps is not None:
+            snaps.stop()
         server.stop()
     return 0
 
@@ -246,36 +322,52 @@ def _lab_command(db: Path, port: int) -> tuple[list[str], dict[str, str], str]:
     return cmd, env, url
 
 
+def _start_lab(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """JupyterLab as a child that ends with us (its own process group, PDEATHSIG on Linux).
+
+    It reads nothing from the terminal: Ctrl+C reaches this process only, which then stops
+    Lab with SIGTERM (Jupyter's clean shutdown, no "Shutdown this server?" question).
+    """
+    from .serve import child_options
+
+    return subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, **child_options())
+
+
 def cmd_lab(args: argparse.Namespace) -> int:
+    from .serve import stop_process
+
     _store(args).close()
+    _ensure_port("127.0.0.1", args.port)
     cmd, env, url = _lab_command(args.db, args.port)
     print(t("cli.lab_url", args.lang, url=url), flush=True)
-    proc = subprocess.Popen(cmd, env=env)
+    proc = _start_lab(cmd, env)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         return 0
+    finally:
+        stop_process(proc)
 
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Start the facilitator's JupyterLab and the participant page together (the main job)."""
-    from .serve import start_participant_server
+    from .serve import start_participant_server, stop_process
 
     if args.demo and not args.db.exists():
         cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
     _store(args).close()
+    _ensure_port(args.host, args.port)
+    _ensure_port("127.0.0.1", args.lab_port)
     cmd, env, url = _lab_command(args.db, args.lab_port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
                                       preheat=args.preheat)
-    lab = subprocess.Popen(cmd, env=env)
+    lab = None
+    snaps = None
     try:
-        server.wait_ready(60)
-        _announce(server.url, args.host, args.port, args.lang)
+        lab = _start_lab(cmd, env)
+        _wait_for_server(server)
+        snaps, where = _start_snapshots(args)
+        _announce(server.url, args.host, args.port, args.lang, where)
         print(t("cli.lab_url", args.lang, url=url), flush=True)
         if lab.wait() != 0:
             print(t("cli.lab_failed", args.lang, code=lab.returncode), file=sys.stderr)
@@ -283,12 +375,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if lab.poll() is None:
-            lab.send_signal(signal.SIGINT)
-            try:
-                lab.wait(10)
-            except subprocess.TimeoutExpired:
-                lab.kill()
+        if snaps is not None:
+            snaps.stop()
+        if lab is not None:
+            stop_process(lab)
         server.stop()
     return 0
 
@@ -315,6 +405,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _store(args) as store:
         path = export(store, args.output, anonymous=args.anonymous, lang=args.lang)
     print(t("export.cli_written", args.lang, path=path))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """SQLite's full ``integrity_check``: "ok" (exit 0), or every problem found (exit 2)."""
+    from .store.health import integrity_problems, snapshot_folder
+
+    problems = integrity_problems(args.db, max_errors=CHECK_MAX_ERRORS)
+    if not problems:
+        print(t("cli.check_ok", args.lang, path=args.db))
+        return 0
+    for line in problems:
+        print(f"  {line}")
+    n = f"{len(problems)}+" if len(problems) >= CHECK_MAX_ERRORS else str(len(problems))
+    print(t("cli.error", args.lang, message=t(
+        "cli.check_problems", args.lang, path=args.db, n=n,
+        snapshots=snapshot_folder(args.db))), file=sys.stderr)
+    return 2
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the workshop while it runs (SQLite's online backup API)."""
+    from .store.health import backup, ensure_usable
+
+    ensure_usable(args.db)
+    out = args.output if args.output is not None else args.db.absolute().parent
+    path = backup(args.db, out, overwrite=args.force)
+    print(t("cli.backup_done", args.lang, path=path))
     return 0
 
 
@@ -374,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--preheat", type=int, default=2,
                    help="kernels kept ready with the page rendered (0: none; ~75 MB each)")
+    _snapshot_options(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("lab", parents=[common], help="JupyterLab on the guided notebooks")
@@ -387,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866, help="participant page port")
     p.add_argument("--lab-port", type=int, default=8888)
     p.add_argument("--preheat", type=int, default=2, help="see 'serve --preheat'")
+    _snapshot_options(p)
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("report", parents=[common],
@@ -404,16 +524,42 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results.xlsx, or a folder (ending with /) for CSV files")
     p.add_argument("--anonymous", action="store_true", help="leave participant names out")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("check", parents=[common],
+                       help="check the database file for damage (SQLite integrity_check)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("backup", parents=[common],
+                       help="copy the workshop safely, even while it runs")
+    p.add_argument("-o", "--output", type=Path, default=None,
+                   help="backup file, or a folder (default: the database's folder; the copy "
+                        "is named after the database and the UTC time)")
+    p.add_argument("--force", action="store_true", help="replace an existing backup file")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 
+def _snapshot_options(p: argparse.ArgumentParser) -> None:
+    from .store.health import SNAPSHOT_EVERY_MIN, SNAPSHOT_KEEP
+
+    p.add_argument("--snapshot-every", type=float, default=SNAPSHOT_EVERY_MIN, metavar="MIN",
+                   help="copy the database into <db>.snapshots/ every MIN minutes "
+                        f"(default: {SNAPSHOT_EVERY_MIN:g}; 0: no snapshots)")
+    p.add_argument("--snapshot-keep", type=int, default=SNAPSHOT_KEEP, metavar="N",
+                   help=f"snapshots kept, the newest (default: {SNAPSHOT_KEEP}; 0: none)")
+
+
 def _stop_on_sigterm() -> None:
-    """SIGTERM (a service manager, ``kill``) stops like Ctrl+C: children are stopped by PID."""
+    """SIGTERM (a service manager, ``kill``) and SIGHUP (the terminal window closed) stop like
+    Ctrl+C: children are stopped as a process group. (``kill -9`` cannot be caught: the
+    children then get SIGTERM from the kernel, see :func:`cityworkshop.serve.child_options`.)"""
 
     def _raise(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _raise)
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _raise)  # ignored under nohup: leave it so
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background by a shell
         signal.signal(signal.SIGINT, _raise)
 
@@ -432,6 +578,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # noqa: BLE001 - a damaged file or a full disk is one line, too
+        problem = _file_error(args, e)
+        if problem is None:
+            raise
+        print(t("cli.error", args.lang, message=problem.message(args.lang)), file=sys.stderr)
+        return 2
+
+
+def _file_error(args: argparse.Namespace, exc: BaseException) -> CityWorkshopError | None:
+    """The clear error behind a SQLite error anywhere in a command (say "database disk image
+    is malformed" half-way through a report), or an output file that could not be written."""
+    from .store.health import explain, explain_write
+
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        orig = getattr(e, "orig", None)  # SQLAlchemy and pandas wrap the driver's error
+        for candidate in (e, orig):
+            if isinstance(candidate, sqlite3.Error):
+                return explain(args.db, candidate)
+        if isinstance(e, OSError) and e.filename:
+            return explain_write(e.filename, e)
+        e = e.__cause__ or e.__context__
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,10 +5,16 @@ copy of ``participant.ipynb`` alone in a fresh temporary folder (so neither the 
 other notebooks, nor the notebook's source can be fetched), with our CDN-free ``cityworkshop``
 template, source stripping, a fixed IP and port (no silent move to another port), and the
 database and language passed through the environment. ``cityworkshop serve`` and ``up`` use it.
+
+Children never outlive the command that started them (:func:`child_options`): on Linux the
+kernel sends them SIGTERM when their parent dies, even by ``kill -9``; each runs in its own
+process group, which :func:`stop_process` ends as a whole on a normal exit.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import signal
@@ -17,12 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "ParticipantServer",
+    "check_port_free",
+    "child_options",
     "participant_notebook_path",
     "start_participant_server",
+    "stop_process",
     "template_root",
 ]
 
@@ -38,6 +49,95 @@ def participant_notebook_path() -> Path:
             return candidate
     raise FileNotFoundError(f"{NOTEBOOK_NAME} not found in {here / '_notebooks'} nor in "
                             f"{here.parent / 'notebooks'}: reinstall cityworkshop.")
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that asks Linux to SIGTERM the child when this process dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                      ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    parent = os.getpid()
+    term = int(signal.SIGTERM)
+
+    def preexec() -> None:  # runs in the child between fork and exec: keep it tiny
+        prctl(_PR_SET_PDEATHSIG, term, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl: follow it now
+            os._exit(1)
+
+    return preexec
+
+
+def child_options() -> dict[str, Any]:
+    """``subprocess.Popen`` options for a server child that must end when we end.
+
+    Its own process group (Ctrl+C reaches only us; we stop the group as a whole), and on
+    Linux ``PR_SET_PDEATHSIG``: the kernel sends it SIGTERM when this process dies, however
+    it dies (``kill -9`` included). Call Popen from the main thread: Linux ties the signal to
+    the thread that started the child.
+    """
+    options: dict[str, Any] = {}
+    if os.name == "posix":
+        options["process_group"] = 0
+        preexec = _die_with_parent()
+        if preexec is not None:
+            options["preexec_fn"] = preexec
+    return options
+
+
+def _signal_group(process: subprocess.Popen[Any], sig: int) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, sig)
+        else:  # pragma: no cover - not Linux
+            process.send_signal(sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """End a child started with :func:`child_options` and its process group.
+
+    SIGTERM (Voila and Jupyter then shut their kernels down), then SIGKILL after ``timeout``
+    seconds; whatever is left in the group is killed too.
+    """
+    if process.poll() is None:
+        _signal_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait(timeout)
+    _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise :class:`OSError` (``EADDRINUSE`` ...) unless a server can listen on ``host:port``.
+
+    Binds and releases the port the way the server will (``SO_REUSEADDR``, as tornado does),
+    so that a port taken by another program is found before anything is printed.
+    """
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise OSError(errno.EADDRNOTAVAIL, str(e)) from None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as s:
+            if hasattr(socket, "SO_REUSEADDR") and os.name == "posix":
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPV6_V6ONLY"):
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s.bind(address)
+            s.listen(1)
 
 
 def template_root() -> Path:
@@ -96,14 +196,9 @@ class ParticipantServer:
             return ""
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Terminate the server by its PID (and its kernels with it), wait, clean its folder."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
+        """Terminate the server's process group (its kernels shut down with it), wait, clean
+        its folder."""
+        stop_process(self.process, timeout)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> ParticipantServer:
@@ -179,5 +274,6 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(_command(notebook, host, port, preheat), cwd=serve_dir,
                                    env=_environment(db, lang), stdout=log_file,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   **child_options())
     return ParticipantServer(process, host, port, workdir, log_path)

@@ -109,11 +109,21 @@ def _begin_immediate(dbapi_conn: Any) -> None:
         dbapi_conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
-def _make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-    )
+def _make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """The engine of one workshop file; connections come from :func:`health.connect`.
+
+    Never creates the file (``mode=rw``), and reads a database on read-only media or in a
+    read-only folder (a USB stick, a CD, a copy handed to the city office). ``read_only=True``
+    opens it for reading only (``mode=ro``): every write fails with SQLite's "attempt to write
+    a readonly database".
+    """
+    from .health import connect
+
+    def _connect() -> sqlite3.Connection:
+        return connect(path, read_only=read_only, timeout=BUSY_TIMEOUT_S,
+                       check_same_thread=False)
+
+    engine = create_engine(f"sqlite:///{path}", creator=_connect)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

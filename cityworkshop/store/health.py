@@ -251,9 +251,9 @@ def ensure_usable(path: str | Path, *, write: bool = False,
 
     Opens the file read-only, so that it works on read-only media and changes nothing. With
     ``write=True`` it also starts a write that it rolls back (``BEGIN IMMEDIATE``, the same
-    ``user_version`` set again, ``ROLLBACK``: nothing reaches the file), so that a read-only file, folder or medium is refused up front rather
-    than at the first answer. Raises :class:`StoreError` (``store.damaged`` when SQLite finds
-    damaged pages).
+    ``user_version`` set again, ``ROLLBACK``: nothing reaches the file), so that a read-only
+    file, folder or medium is refused up front rather than at the first answer. Raises
+    :class:`StoreError` (``store.damaged`` when SQLite finds damaged pages).
     """
     found = file_problem(path)
     if found is not None:

@@ -48,7 +48,9 @@ def _store(args: argparse.Namespace) -> Any:
     from .store.health import ensure_usable
 
     ensure_usable(args.db, write=args.command not in _READ_ONLY_COMMANDS)
-    return WorkshopStore(args.db)
+    store = WorkshopStore(args.db)
+    store.say_on_stderr = False  # main() prints the one line itself
+    return store
 
 
 def _activity_title(store: Any, activity_id: str, lang: str) -> str:

@@ -708,6 +708,16 @@ def _gone_within(pids: set[int], seconds: float) -> set[int]:
     return {p for p in pids if _alive(p)}
 
 
+def _listener(port: int) -> str:
+    """Who still listens on ``port`` (for the failure message)."""
+    import shutil as _sh
+
+    if not _sh.which("ss"):
+        return "ss not installed"
+    return subprocess.run(["ss", "-ltnp", f"sport = :{port}"], capture_output=True,
+                          text=True).stdout
+
+
 def _port_closed(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -740,7 +750,10 @@ def test_kill_9_of_serve_ends_the_voila_server_too(demo, tmp_path):
     left = _gone_within(children, 15)
     try:
         assert left == set(), f"still running after kill -9 of serve: {sorted(left)}"
-        assert _port_closed(port)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not _port_closed(port):
+            time.sleep(0.3)
+        assert _port_closed(port), _listener(port)
     finally:
         for pid in left:
             os.kill(pid, signal.SIGKILL)

@@ -92,7 +92,7 @@ def test_open_text_file_is_a_clear_store_error(tmp_path):
     before = path.read_bytes()
     with pytest.raises(StoreError) as info:
         WorkshopStore(path)
-    assert info.value.key == "store.not_workshop"
+    assert info.value.key == "store.not_sqlite"
     assert str(path) in str(info.value)
     assert path.read_bytes() == before
 

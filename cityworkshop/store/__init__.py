@@ -98,13 +98,17 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
     ...     me = store.join(group.code, "Ayu")
     """
 
-    def __init__(self, path: str | Path, *, pack: ContentPack | None = None):
+    #: print a write failure's cause on the server's stderr (the CLI prints it itself)
+    say_on_stderr = True
+
+    def __init__(self, path: str | Path, *, pack: ContentPack | None = None,
+                 read_only: bool = False):
         self.path = Path(path)
         if not self.path.is_file():
             raise StoreError(key="store.missing", path=str(self.path))
         self._identity = _file_identity(self.path)
         self._alarmed: set[str] = set()
-        self._engine = _make_engine(self.path)
+        self._engine = _make_engine(self.path, read_only=read_only)
         self._pack = pack
         try:
             self._check_schema()
@@ -189,8 +193,10 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
                     raise StoreError(key="store.not_workshop", path=str(self.path))
                 row = conn.execute(select(meta_table.c.value).where(
                     meta_table.c.key == "schema_version")).first()
-        except DatabaseError:
-            raise StoreError(key="store.not_workshop", path=str(self.path)) from None
+        except DatabaseError as e:  # the true cause: damaged, locked, read-only, not SQLite ...
+            from .health import explain
+
+            raise explain(self.path, e.orig) from None
         version = int(row[0]) if row else 0
         if version > SCHEMA_VERSION:
             raise StoreError(key="store.newer", path=str(self.path), version=version,
@@ -226,7 +232,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         """Raise :class:`StoreUnavailable`, and say it once on the server's own terminal (a
         participant page's kernel prints nothing a facilitator would see otherwise)."""
         err = StoreUnavailable(key=key, **params)
-        if key not in self._alarmed:
+        if key not in self._alarmed and self.say_on_stderr:
             self._alarmed.add(key)
             stream = sys.__stderr__ or sys.stderr
             try:

@@ -131,10 +131,8 @@ def test_participant_page_end_to_end(served, browser, shots: Path) -> None:
         assert rows[("mobility", "now")]["value_num"] == 2
         assert rows[("digital_services", "reason")]["value_text"] == "Perizinan sudah daring <i>x</i>"
 
-        page.reload(wait_until="commit")
-        page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
-        _join(page, code.lower(), "ayu <b>lestari</b>")
-        page.locator("button.cw-send").wait_for(state="visible", timeout=20_000)
+        page.reload(wait_until="commit")  # this browser's token takes Ayu back to her seat
+        page.locator("button.cw-send").wait_for(state="visible", timeout=90_000)
         active = page.locator(".cw-score-digital_services-now button.mod-active")
         assert active.inner_text().strip() == "3"
         assert page.locator(".cw-score-mobility-now button.mod-active").inner_text().strip() == "2"
@@ -372,9 +370,7 @@ def test_nameless_participant_gets_their_answer_back_after_reload(served, browse
         assert store.latest_answer("branding-definition", participant.id).answer["entries"][0][
             "text"] == "Merek kota adalah janji yang ditepati"
 
-        page.reload(wait_until="commit")
-        page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
-        _join(page, code, "")
+        page.reload(wait_until="commit")  # the same browser: back to its seat by itself
         box = page.locator(".cw-entry-text-1 textarea")
         box.wait_for(state="visible", timeout=20_000)
         assert box.input_value() == "Merek kota adalah janji yang ditepati"

@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 #: the 3 s promised. A look costs about 1 ms of the kernel (3 small SELECTs): 40 kernels at 1 s
 #: are cheap next to a form that appears a second late.
 POLL_SECONDS = 1.0
+#: with the process's change watcher: how often a page compares the watcher's counter (a
+#: number, no database read), and how long it goes at most without a look at the store
+WATCH_SECONDS = 0.1
+SAFETY_SECONDS = 15.0
 
 
 def _points_on_deleted(answer: dict[str, Any], items: tuple[Any, ...]) -> int:
@@ -77,9 +81,13 @@ class ParticipantPage:
     'wait'
     """
 
-    def __init__(self, store_or_path: WorkshopStore | str | Path, lang: str | None = None):
+    def __init__(self, store_or_path: WorkshopStore | str | Path, lang: str | None = None, *,
+                 watcher: Any = None):
         self.store = (store_or_path if isinstance(store_or_path, WorkshopStore)
                       else WorkshopStore(store_or_path))
+        #: the process's :class:`~cityworkshop.store.watch.ChangeWatcher` (None: poll on a timer)
+        self.watcher = watcher
+        self._seen_version = -1
         self.lang = lang if lang in LANGUAGES else default_lang()
         self.screen = "join"
         self.participant: Participant | None = None
@@ -136,6 +144,7 @@ class ParticipantPage:
         # localStorage: a phone that joined without a name finds its own answers again.
         self.device = widgets.Text(layout=widgets.Layout(display="none"))
         self.device.add_class("cw-device")
+        self.device.observe(self._guard(lambda _c: self.resume()), "value")
         self.join_button = button("", "cw-join", "primary")
         self.join_button.on_click(self._guard(lambda _b: self.join()))
         self.check_button = button("", "cw-check")
@@ -155,6 +164,7 @@ class ParticipantPage:
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
                                     self.body])
         self.widget.add_class("cw-page")
+        self.widget.add_class("cw-screen-join")
         self._render()
 
     # -- public -----------------------------------------------------------------------------
@@ -200,6 +210,22 @@ class ParticipantPage:
         self._say(self._welcome, "ok")
         self.poll(force=True)
         self._welcome = ""
+
+    def resume(self) -> bool:
+        """Back to one's seat without typing anything: a browser whose token belongs to a
+        participant (a reload, a phone that slept) joins as them at once. False otherwise."""
+        if self.participant is not None or self.screen != "join":
+            return False
+        found = self.store.find_device(self.device.value or None)
+        if found is None:
+            return False
+        self.participant, self.group = found
+        self.activity_id = None
+        self._welcome = t("join.welcome_back", self.lang, group=self.group.name)
+        self._say(self._welcome, "ok")
+        self.poll(force=True)
+        self._welcome = ""
+        return True
 
     def poll(self, force: bool = False) -> None:
         """Check the store and switch screens when the facilitator opened, closed or changed the
@@ -271,6 +297,9 @@ class ParticipantPage:
     # -- screens ----------------------------------------------------------------------------
 
     def _go(self, screen: str) -> None:
+        if screen != self.screen:  # a CSS hook: the page's script scrolls to the top on change
+            self.widget.remove_class(f"cw-screen-{self.screen}")
+            self.widget.add_class(f"cw-screen-{screen}")
         self.screen = screen
         self._render()
 
@@ -498,8 +527,20 @@ class ParticipantPage:
     async def _poll_forever(self) -> None:
         import cityworkshop.participant as module  # POLL_SECONDS may be changed (tests)
 
+        waited = 0.0
         while True:
-            await asyncio.sleep(module.POLL_SECONDS)
+            if self.watcher is None:  # no watcher: look at the store on a timer
+                await asyncio.sleep(module.POLL_SECONDS)
+                changed = True
+            else:  # the process's watcher says when anything was committed: look only then
+                await asyncio.sleep(module.WATCH_SECONDS)
+                waited += module.WATCH_SECONDS
+                version = self.watcher.version
+                changed = version != self._seen_version or waited >= module.SAFETY_SECONDS
+                self._seen_version = version
+            if not changed:
+                continue
+            waited = 0.0
             try:
                 self.poll()
             except Exception:

@@ -371,6 +371,23 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
                                                      activity_id=f"g:{group.id}"))
         raise InvalidAnswer("join.bad_seat")
 
+    def find_device(self, device: str | None) -> tuple[Participant, Group] | None:
+        """The participant this browser's token belongs to, and their group (None: unknown).
+
+        The page uses it to take a participant straight back to their seat after a reload.
+        """
+        if not isinstance(device, str) or not _DEVICE.fullmatch(device):
+            return None
+        p, g = participants_table, groups_table
+        with self._read() as conn:
+            r = conn.execute(select(p, g.c.code).join(g, g.c.id == p.c.group_id)
+                             .where(p.c.device_key == device)
+                             .order_by(p.c.joined_at.desc()).limit(1)).first()
+        if r is None:
+            return None
+        return (Participant(r.id, r.group_id, r.name, r.joined_at, rejoined=True,
+                            seat=r.seat_code), self.find_group(r.code))
+
     def _rejoin(self, conn: Connection, me: Any, group: Group, clean: str, key: str | None,
                 token: str | None) -> Participant:
         """Come back as ``me``: into ``group`` (moved when it is another), under the typed name

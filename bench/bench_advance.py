@@ -56,7 +56,7 @@ def main() -> None:
     code = store.list_groups()[0].code
     order = [a.id for a in store.pack.program.activities]
     timings: dict[str, list[float]] = {a: [] for a in order}
-    server = start_participant_server(db, host="127.0.0.1", port=free_port(), preheat=0)
+    server = start_participant_server(db, host="127.0.0.1", port=free_port())
     try:
         server.wait_ready(60)
         with sync_playwright() as p:

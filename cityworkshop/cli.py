@@ -278,7 +278,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _store(args).close()  # a clear error now rather than in every participant's kernel
     _ensure_port(args.host, args.port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
-                                      preheat=args.preheat)
+                                      idle_minutes=args.idle_minutes)
     snaps = None
     try:
         _wait_for_server(server)
@@ -362,7 +362,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     _ensure_port("127.0.0.1", args.lab_port)
     cmd, env, url = _lab_command(args.db, args.lab_port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
-                                      preheat=args.preheat)
+                                      idle_minutes=args.idle_minutes)
     lab = None
     snaps = None
     try:
@@ -488,12 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stop", action="store_true", help="stop the countdown")
     p.set_defaults(func=cmd_timer)
 
-    p = sub.add_parser("serve", parents=[common], help="serve the participant page (Voila)")
+    p = sub.add_parser("serve", parents=[common], help="serve the participant page")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on; 0.0.0.0 lets phones on the venue network in")
     p.add_argument("--port", type=int, default=8866)
-    p.add_argument("--preheat", type=int, default=2,
-                   help="kernels kept ready with the page rendered (0: none; ~75 MB each)")
+    p.add_argument("--idle-minutes", type=float, default=5.0,
+                   help="how long the session of a page that went away is kept (default 5)")
     _snapshot_options(p)
     p.set_defaults(func=cmd_serve)
 
@@ -507,7 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="participant page port")
     p.add_argument("--lab-port", type=int, default=8888)
-    p.add_argument("--preheat", type=int, default=2, help="see 'serve --preheat'")
+    p.add_argument("--idle-minutes", type=float, default=5.0, help="see 'serve --idle-minutes'")
     _snapshot_options(p)
     p.set_defaults(func=cmd_up)
 

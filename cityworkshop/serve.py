@@ -1,10 +1,10 @@
-"""Serve the participant page with Voila, offline and exposing nothing else.
+"""Serve the participant page, offline and exposing nothing else.
 
-The pages layer's server side: :func:`start_participant_server` runs ``python -m voila`` on a
-copy of ``participant.ipynb`` alone in a fresh temporary folder (so neither the database, nor
-other notebooks, nor the notebook's source can be fetched), with our CDN-free ``cityworkshop``
-template, source stripping, a fixed IP and port (no silent move to another port), and the
-database and language passed through the environment. ``cityworkshop serve`` and ``up`` use it.
+The pages layer's server side: :func:`start_participant_server` runs
+``python -m cityworkshop.participant.server`` (Solara's server, one process holding every
+phone's page; see :mod:`cityworkshop.participant.server` for what it serves and refuses) in an
+empty temporary folder, on a fixed IP and port (no silent move to another port).
+``cityworkshop serve`` and ``up`` use it.
 
 Children never outlive the command that started them (:func:`child_options`): on Linux the
 kernel sends them SIGTERM when their parent dies, even by ``kill -9``; each runs in its own
@@ -34,15 +34,15 @@ __all__ = [
     "participant_notebook_path",
     "start_participant_server",
     "stop_process",
-    "template_root",
 ]
 
 NOTEBOOK_NAME = "participant.ipynb"
-TEMPLATE_NAME = "cityworkshop"
+IDLE_MINUTES = 5.0  # see cityworkshop.participant.server.IDLE_MINUTES
 
 
 def participant_notebook_path() -> Path:
-    """The participant notebook: installed in ``cityworkshop/_notebooks`` or from the checkout."""
+    """The participant notebook (the page inside JupyterLab, for a look without the server):
+    installed in ``cityworkshop/_notebooks`` or from the checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "_notebooks" / NOTEBOOK_NAME, here.parent / "notebooks" / NOTEBOOK_NAME):
         if candidate.is_file():
@@ -106,7 +106,7 @@ def _signal_group(process: subprocess.Popen[Any], sig: int) -> None:
 def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
     """End a child started with :func:`child_options` and its process group.
 
-    SIGTERM (Voila and Jupyter then shut their kernels down), then SIGKILL after ``timeout``
+    SIGTERM (the servers then shut down cleanly), then SIGKILL after ``timeout``
     seconds; whatever is left in the group is killed too.
     """
     if process.poll() is None:
@@ -140,20 +140,15 @@ def check_port_free(host: str, port: int) -> None:
             s.listen(1)
 
 
-def template_root() -> Path:
-    """The folder to put on ``JUPYTER_PATH`` so that Voila finds ``voila/templates/cityworkshop``."""
-    return Path(__file__).resolve().parent
-
-
 class ParticipantServer:
-    """A running Voila server of the participant page; stop it with :meth:`stop` or ``with``.
+    """A running server of the participant page; stop it with :meth:`stop` or ``with``.
 
     Attributes
     ----------
     url
         The page's address, e.g. ``http://127.0.0.1:8866/``.
     pid
-        The process id of the Voila server.
+        The process id of the server.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], host: str, port: int, workdir: Path,
@@ -180,13 +175,15 @@ class ParticipantServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Voila exited with code {self.process.returncode}:\n{self.log()}")
+                raise RuntimeError(f"The participant server exited with code "
+                                   f"{self.process.returncode}:\n{self.log()}")
             try:
                 with socket.create_connection((host, self.port), timeout=0.5):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise TimeoutError(f"Voila did not listen on {self.url} within {timeout} s:\n{self.log()}")
+        raise TimeoutError(f"The participant server did not listen on {self.url} within "
+                           f"{timeout} s:\n{self.log()}")
 
     def log(self) -> str:
         """The server's output so far (its last 8,000 characters)."""
@@ -208,47 +205,40 @@ class ParticipantServer:
         self.stop()
 
 
-def _command(notebook: Path, host: str, port: int, preheat: int) -> list[str]:
-    cmd = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
-           f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
-           f"--template={TEMPLATE_NAME}", "--strip_sources=True",
-           "--Voila.show_tracebacks=False"]
-    if preheat > 0:
-        # Voila's published way to a fast first paint: a pool of kernels that have already run
-        # the page. The page asks nothing of the visitor before "Gabung", so a kernel that ran
-        # before the visitor arrived shows exactly what a fresh one would.
-        cmd += ["--preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={preheat}"]
-    return cmd
-
-
-def _environment(db_path: Path, lang: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["CITYWORKSHOP_DB"] = str(db_path)
-    env["CITYWORKSHOP_LANG"] = lang
-    paths = [str(template_root())]
-    if env.get("JUPYTER_PATH"):
-        paths.append(env["JUPYTER_PATH"])
-    env["JUPYTER_PATH"] = os.pathsep.join(paths)
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    return env
+def _command(db: Path, host: str, port: int, lang: str, idle_minutes: float,
+             count_route: bool) -> list[str]:
+    cmd = [sys.executable, "-W", "ignore", "-m", "cityworkshop.participant.server",
+           "--db", str(db), "--host", host, "--port", str(port), "--lang", lang,
+           "--idle-minutes", f"{idle_minutes:g}"]
+    return [*cmd, "--count-route"] if count_route else cmd
 
 
 def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
-                             lang: str = "id", *, preheat: int = 0) -> ParticipantServer:
-    """Start Voila serving the participant page of the workshop at ``db_path``.
+                             lang: str = "id", *, idle_minutes: float = IDLE_MINUTES,
+                             log_path: Path | None = None,
+                             count_route: bool = False) -> ParticipantServer:
+    """Start the participant page's server (Solara, one process) for the workshop at ``db_path``.
 
     Parameters
     ----------
     db_path
-        The workshop database (must exist); passed as an absolute path in ``CITYWORKSHOP_DB``.
+        The workshop database (must exist), passed on as an absolute path.
     host, port
         Where to listen. ``0.0.0.0`` lets phones on the venue network in. The port is not moved
-        if it is taken: Voila fails instead.
+        if it is taken: the server fails instead.
     lang
         ``"id"`` or ``"en"``: the page's starting language.
-    preheat
-        Number of kernels kept ready with the page already rendered (0: none, every visitor
-        waits for a kernel to start and run the page). Each idle kernel holds about 75 MB.
+    idle_minutes
+        How long the server keeps the session of a page that went away (a closed tab, a phone
+        asleep, a lost connection) before it frees it. A page that comes back later starts a
+        new session and finds its participant again by the browser's token.
+    count_route
+        Answer ``/_cityworkshop/pages`` with the number of open page sessions (for tests and
+        benchmarks; off by default).
+    log_path
+        Where the server's own output goes (default: a file in its temporary folder); errors
+        that concern the facilitator (the database gone, the disk full) still reach this
+        process's standard error.
 
     Returns
     -------
@@ -265,15 +255,13 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     if not db.is_file():
         raise FileNotFoundError(f"Workshop database not found: {db}. "
                                 "Create one with 'cityworkshop init --db PATH'.")
+    # its own empty folder as working directory: Solara would read a ".env" file found there
     workdir = Path(tempfile.mkdtemp(prefix="cityworkshop-page-"))
-    serve_dir = workdir / "page"
-    serve_dir.mkdir()
-    notebook = serve_dir / NOTEBOOK_NAME
-    shutil.copyfile(participant_notebook_path(), notebook)
-    log_path = workdir / "voila.log"
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(_command(notebook, host, port, preheat), cwd=serve_dir,
-                                   env=_environment(db, lang), stdout=log_file,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    log = log_path or workdir / "server.log"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    with open(log, "ab") as log_file:  # stderr stays ours: what the facilitator must read
+        process = subprocess.Popen(_command(db, host, port, lang, idle_minutes, count_route),
+                                   cwd=workdir,
+                                   env=env, stdout=log_file, stdin=subprocess.DEVNULL,
                                    **child_options())
-    return ParticipantServer(process, host, port, workdir, log_path)
+    return ParticipantServer(process, host, port, workdir, log)

@@ -24,6 +24,6 @@ else
   "$VENV/bin/python" -m pip install -q -e .
 fi
 # rfc3987-syntax comes in only as an optional extra of jsonschema (through jupyter-events) and
-# costs every process that imports nbformat (Voila, nbclient, nbval) about 1.5-2 s; without it
+# costs every process that imports nbformat (nbclient, nbval, JupyterLab) about 1.5-2 s; without it
 # jsonschema skips the "iri" format checks and pip check stays clean. See BENCHMARKS.md.
 "$VENV/bin/python" -m pip uninstall -y -q rfc3987-syntax 2>/dev/null || true

@@ -153,7 +153,7 @@ def test_serve_prints_address_and_qr_and_stops_on_ctrl_c(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "serve", "--db", str(db),
-                             "--port", str(port), "--preheat", "0", "--lang", "en"],
+                             "--port", str(port), "--lang", "en"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -223,7 +223,7 @@ def test_up_starts_lab_and_participant_page_and_stops_both(tmp_path):
     page_port, lab_port = _free_port(), _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "up", "--demo", "--db",
                              str(db), "--port", str(page_port), "--lab-port", str(lab_port),
-                             "--preheat", "0", "--lang", "en"],
+                             "--lang", "en"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             cwd=tmp_path)
     try:

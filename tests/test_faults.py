@@ -114,7 +114,7 @@ def _free_port() -> int:
 @pytest.mark.parametrize("argv", [
     ("status",), ("status", "--json"), ("open", ACTIVITY), ("close", ACTIVITY), ("next",),
     ("report", "-o", "REPORT"), ("export", "-o", "EXPORT"), ("backup", "-o", "BACKUP"),
-    ("serve", "--port", "PORT", "--preheat", "0"),
+    ("serve", "--port", "PORT"),
 ])
 def test_every_command_refuses_a_damaged_file_in_one_line(damaged, tmp_path, argv):
     subs = {"REPORT": str(tmp_path / "r.html"), "EXPORT": str(tmp_path / "r.xlsx"),
@@ -371,8 +371,7 @@ def test_serve_prints_a_failed_snapshot_as_a_warning_and_keeps_serving(demo, tmp
     """The snapshot folder cannot be made (a file is in its way): one warning, still up."""
     health.snapshot_folder(demo).write_text("in the way")
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--preheat", "0",
-                       "--lang", "en", cwd=tmp_path)
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--lang", "en", cwd=tmp_path)
     try:
         assert f"http://127.0.0.1:{port}/" in out
         with socket.create_connection(("127.0.0.1", port), timeout=2):
@@ -727,10 +726,9 @@ def _port_closed(port: int) -> bool:
 
 
 @pytest.mark.slow
-def test_kill_9_of_serve_ends_the_voila_server_too(demo, tmp_path):
+def test_kill_9_of_serve_ends_the_page_server_too(demo, tmp_path):
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--preheat", "1",
-                       "--snapshot-every", "0.01", "--snapshot-keep", "2", "--lang", "en",
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0.01", "--snapshot-keep", "2", "--lang", "en",
                        cwd=tmp_path)
     children: set[int] = set()
     try:
@@ -738,7 +736,7 @@ def test_kill_9_of_serve_ends_the_voila_server_too(demo, tmp_path):
         assert str(health.snapshot_folder(demo)) in out  # says where the snapshots are
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(_descendants(proc.pid)) < 2:
-            time.sleep(0.2)  # Voila and its preheated kernel
+            time.sleep(0.2)  # the page server
         children = _descendants(proc.pid)
         assert children, "serve started no child"
         with socket.create_connection(("127.0.0.1", port), timeout=2):
@@ -763,7 +761,7 @@ def test_kill_9_of_serve_ends_the_voila_server_too(demo, tmp_path):
 def test_kill_9_of_up_ends_lab_and_the_participant_server(demo, tmp_path):
     page_port, lab_port = _free_port(), _free_port()
     proc, out = _start("up", "--db", str(demo), "--port", str(page_port), "--lab-port",
-                       str(lab_port), "--preheat", "0", "--snapshot-every", "0", "--lang", "en",
+                       str(lab_port), "--snapshot-every", "0", "--lang", "en",
                        cwd=tmp_path)
     children: set[int] = set()
     try:
@@ -788,8 +786,7 @@ def test_kill_9_of_up_ends_lab_and_the_participant_server(demo, tmp_path):
 
 def test_serve_stopped_normally_leaves_nothing_running(demo, tmp_path):
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--preheat", "0",
-                       "--snapshot-every", "0", "--lang", "en", cwd=tmp_path)
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0", "--lang", "en", cwd=tmp_path)
     try:
         assert "Snapshots are off" in out
         children = _descendants(proc.pid)
@@ -809,8 +806,7 @@ def test_serve_on_a_taken_port_says_so_and_prints_no_address(demo, listening):
             busy.listen()
         port = busy.getsockname()[1]
         t0 = time.monotonic()
-        proc = cli("serve", "--db", str(demo), "--port", str(port), "--preheat", "0",
-                   "--lang", "en", timeout=60)
+        proc = cli("serve", "--db", str(demo), "--port", str(port), "--lang", "en", timeout=60)
         elapsed = time.monotonic() - t0
     assert proc.returncode == 2
     line = one_line(proc)

@@ -4,7 +4,7 @@ The pages layer: :class:`ParticipantPage` shows the form of the activity the fac
 (:func:`cityworkshop.forms.form_for`, or a :class:`~cityworkshop.forms.QuestionsBoard`), follows
 the facilitator by polling the database every :data:`POLL_SECONDS`, shows the facilitator's
 countdown (:mod:`.countdown`) and a confirmation per activity kind (:mod:`.summary`). Served by
-Voila from ``notebooks/participant.ipynb`` (see :mod:`cityworkshop.serve`). Every error is caught
+Solara's server, one page per phone in one process (:mod:`.server`, :mod:`cityworkshop.serve`). Every error is caught
 and shown as a friendly sentence in the participant's language; participant text is always
 escaped. Kept lean on purpose (no pandas, plotly, analysis or charts): forty of these kernels
 share the facilitator's laptop.
@@ -529,6 +529,8 @@ class ParticipantPage:
 
         waited = 0.0
         while True:
+            if getattr(self.widget, "comm", True) is None:
+                return  # the page was closed (its server session freed): nothing to follow
             if self.watcher is None:  # no watcher: look at the store on a timer
                 await asyncio.sleep(module.POLL_SECONDS)
                 changed = True

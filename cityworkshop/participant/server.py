@@ -1,0 +1,258 @@
+"""The participant page's server: Solara's server, one process for every phone (pages layer).
+
+``python -m cityworkshop.participant.server --db PATH --host H --port N`` serves
+:mod:`cityworkshop.participant.web.app`: each connected phone gets its own page and widgets in a
+*virtual kernel* of this one process (about 1 MiB each, against a ~78 MiB Jupyter kernel per
+page load with Voila), and all of them share one :class:`~cityworkshop.store.WorkshopStore` (one
+SQLAlchemy engine) and one :class:`~cityworkshop.store.watch.ChangeWatcher`.
+
+Around Solara's own routes sits :class:`PageGate`, which keeps the promises of the page:
+
+- only the page and the files it loads are served: ``/``, Solara's assets and the page's
+  websocket; nothing else answers (no ``/resourcez``, no source, no database, no notebook);
+- nothing is ever fetched from the internet: Solara's asset "CDN proxy" answers only from the
+  files of ``solara-assets`` on disk, and its CDN address points nowhere;
+- the 13 MB JavaScript bundle is compressed once and kept, not gzipped again for every phone;
+- Solara's telemetry and its version check are off.
+
+Run by ``cityworkshop serve`` (:func:`cityworkshop.serve.start_participant_server`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sys
+import threading
+import weakref
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PageGate", "build_app", "configure", "live_pages", "main", "new_page"]
+
+WEB = Path(__file__).resolve().parent / "web"
+APP = WEB / "script" / "app.py"  # Solara looks for assets/ beside the script's folder
+IDLE_MINUTES = 5.0  # a page gone (closed, phone asleep) keeps its server session this long
+NOWHERE = "http://127.0.0.1:9/npm/"  # Solara's CDN address: a miss can never leave the laptop
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUTES) -> None:
+    """Set the environment Solara and the page read; call before importing solara."""
+    os.environ["CITYWORKSHOP_DB"] = str(Path(db).resolve())
+    os.environ["CITYWORKSHOP_LANG"] = lang
+    settings = {
+        "SOLARA_APP": str(APP),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no usage data to an outside service
+        "SOLARA_ASSETS_PROXY": "True",  # serves solara-assets' files from disk ...
+        "SOLARA_ASSETS_CDN": NOWHERE,  # ... and a file missing there is never fetched
+        "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",
+        "SOLARA_THEME_LOADER": "plain",
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_THEME_TITLE": "Lokakarya Kota",
+        "SOLARA_KERNEL_CULL_TIMEOUT": f"{max(idle_minutes, 0.05) * 60:.0f}s",
+        "SOLARA_MODE": "production",
+    }
+    os.environ.update(settings)
+
+
+# -- one store and one watcher per process ----------------------------------------------------
+
+_shared: dict[str, Any] = {}
+_shared_lock = threading.Lock()
+
+
+def _store_and_watcher() -> tuple[Any, Any]:
+    from ..store import WorkshopStore
+    from ..store.watch import watcher_for
+
+    with _shared_lock:
+        if "store" not in _shared:
+            db = os.environ["CITYWORKSHOP_DB"]
+            _shared["store"] = WorkshopStore(db)
+            _shared["watcher"] = watcher_for(db)
+        return _shared["store"], _shared["watcher"]
+
+
+_pages: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def new_page() -> Any:
+    """A new participant page (its widget) on the process's shared store and watcher."""
+    from . import ParticipantPage
+
+    store, watcher = _store_and_watcher()
+    page = ParticipantPage(store, os.environ.get("CITYWORKSHOP_LANG") or None, watcher=watcher)
+    _pages.add(page)
+    return page.show()
+
+
+def live_pages() -> int:
+    """Pages of this process whose session is still open (closed ones are freed)."""
+    return sum(1 for p in list(_pages) if getattr(p.widget, "comm", None) is not None)
+
+
+# -- the gate around Solara's routes ----------------------------------------------------------
+
+_ALLOWED = ("/_solara/", "/static/", "/jupyter/api/kernels/", "/jupyter/nbextensions/")
+_REFUSED = ("/_solara/api/evict/", "/_solara/auth/", "/static/public/")
+_CACHED = ("/_solara/cdn/", "/static/")
+
+
+class PageGate:
+    """ASGI middleware: only the page's own routes, no fetch from a CDN, compressed once.
+
+    Parameters
+    ----------
+    app
+        Solara's Starlette app.
+    cdn_dir
+        The folder of ``solara-assets``' files (Solara's proxy cache).
+    """
+
+    def __init__(self, app: ASGIApp, cdn_dir: Path, *, count_route: bool = False):
+        self.app = app
+        #: answer ``/_cityworkshop/pages`` with the number of open page sessions (tests and
+        #: benchmarks only: ``--count-route``; never on by default)
+        self.count_route = count_route
+        self.cdn_dir = cdn_dir.resolve()
+        self._cache: dict[str, tuple[int, list[tuple[bytes, bytes]], bytes]] = {}
+        self._lock = threading.Lock()
+
+    def allowed(self, path: str) -> bool:
+        """Whether ``path`` is one of the page's own."""
+        if path == "/":
+            return True
+        if not path.startswith(_ALLOWED) or path.startswith(_REFUSED) or ".." in path:
+            return False
+        if path.startswith("/_solara/cdn/"):
+            # the proxy would download a file it lacks: answer only from what is on disk
+            local = (self.cdn_dir / path[len("/_solara/cdn/"):]).resolve()
+            if not local.is_relative_to(self.cdn_dir):
+                return False
+            return local.is_file() or (local / "__main.js").is_file()
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if self.count_route and path == "/_cityworkshop/pages" and scope["type"] == "http":
+            await _plain(send, 200, str(live_pages()).encode())
+            return
+        if not self.allowed(path):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await _plain(send, 404, b"Not found")
+            return
+        if (scope["type"] == "http" and scope.get("method") == "GET"
+                and path.startswith(_CACHED) and _accepts_gzip(scope)):
+            await self._cached(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _cached(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        hit = self._cache.get(key)
+        if hit is None:
+            status, headers, body = await _collect(self.app, scope, receive)
+            if status != 200:
+                await _replay(send, status, headers, body)
+                return
+            keep = [(k, v) for k, v in headers
+                    if k.lower() not in (b"content-length", b"content-encoding", b"etag",
+                                         b"last-modified", b"cache-control")]
+            if len(body) >= 1024:
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                keep.append((b"content-encoding", b"gzip"))
+            keep += [(b"vary", b"Accept-Encoding"),
+                     (b"cache-control", b"public, max-age=86400")]
+            hit = (status, keep, body)
+            with self._lock:
+                self._cache[key] = hit
+        status, headers, body = hit
+        await _replay(send, status, headers, body)
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    for k, v in scope.get("headers", ()):
+        if k.lower() == b"accept-encoding":
+            return b"gzip" in v
+    return False
+
+
+async def _collect(app: ASGIApp, scope: Scope, receive: Receive
+                   ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    return int(start.get("status", 500)), list(start.get("headers", [])), b"".join(chunks)
+
+
+async def _replay(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+                  ) -> None:
+    out = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+    out.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": out})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _plain(send: Send, status: int, text: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(text)).encode())]})
+    await send({"type": "http.response.body", "body": text})
+
+
+def build_app(*, count_route: bool = False) -> Any:
+    """Solara's Starlette app (its routes and lifespan, not its gzip-every-time middleware)
+    inside :class:`PageGate`. :func:`configure` must have run first."""
+    from solara.server import settings as solara_settings
+    from solara.server import starlette as solara_starlette
+    from starlette.applications import Starlette
+
+    inner = Starlette(routes=solara_starlette.routes, lifespan=solara_starlette.lifespan)
+    return PageGate(inner, Path(solara_settings.assets.proxy_cache_dir), count_route=count_route)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cityworkshop.participant.server",
+                                     description="Serve the participant page (Solara).")
+    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--lang", default="id")
+    parser.add_argument("--idle-minutes", type=float, default=IDLE_MINUTES)
+    parser.add_argument("--count-route", action="store_true",
+                        help="answer /_cityworkshop/pages with the open sessions (tests)")
+    args = parser.parse_args(argv)
+    configure(args.db, args.lang, args.idle_minutes)
+    import uvicorn
+
+    app = build_app(count_route=args.count_route)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                lifespan="on", ws_ping_interval=20, ws_ping_timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    # run the module's real copy, so that the app script (which imports it) shares its state
+    from cityworkshop.participant.server import main as _main
+
+    sys.exit(_main())

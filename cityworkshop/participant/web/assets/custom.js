@@ -1,0 +1,93 @@
+/* cityworkshop's participant page, run by the page shell (Solara includes assets/custom.js).
+   1. A random token kept in this browser (localStorage), handed to the page's hidden .cw-device
+      field: the same phone comes back to the same participant after a reload.
+   2. A banner at the top when the connection to the workshop server is lost; gone when it is back.
+   3. Back to the top of the page on every change of screen (join, wait, form, sent ...). */
+(function () {
+  var KEY = "cityworkshop-device";
+  function token() {
+    var t = null;
+    try { t = window.localStorage.getItem(KEY); } catch (e) { t = null; }
+    if (!t || !/^[A-Za-z0-9_-]{8,64}$/.test(t)) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      t = "d-" + Array.prototype.map.call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { window.localStorage.setItem(KEY, t); } catch (e) { /* private mode: no memory */ }
+    }
+    return t;
+  }
+  function fill() {
+    var field = document.querySelector(".cw-device input");
+    if (field && !field.value) {
+      field.value = token();
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+  /* the token goes first, before a quick press on "Gabung" can reach the server */
+  ["pointerdown", "touchstart", "keydown", "click"].forEach(function (type) {
+    document.addEventListener(type, fill, true);
+  });
+
+  var lost = false;
+  function banner(show) {
+    var el = document.getElementById("cw-offline");
+    if (!el && show) {
+      el = document.createElement("div");
+      el.id = "cw-offline";
+      el.className = "cw-offline";
+      el.setAttribute("role", "alert");
+      el.innerHTML = "<b>Koneksi terputus.</b> Jawaban yang sudah terkirim aman; halaman ini " +
+        "tersambung lagi sendiri.<br><small><b>Connection lost.</b> Answers already sent are " +
+        "safe; this page reconnects by itself.</small>";
+      document.body.insertBefore(el, document.body.firstChild);
+    }
+    if (el) { el.style.display = show ? "block" : "none"; }
+    document.body.classList.toggle("cw-is-offline", !!show);
+  }
+  var NativeWS = window.WebSocket;
+  function WatchedWS(url, protocols) {
+    var ws = protocols === undefined ? new NativeWS(url) : new NativeWS(url, protocols);
+    if (String(url).indexOf("/api/kernels/") !== -1) {
+      ws.addEventListener("open", function () { lost = false; banner(false); });
+      ws.addEventListener("close", function () { lost = true; banner(true); });
+    }
+    return ws;
+  }
+  WatchedWS.prototype = NativeWS.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { WatchedWS[k] = NativeWS[k]; });
+  window.WebSocket = WatchedWS;
+  window.addEventListener("offline", function () { banner(true); });
+  window.addEventListener("online", function () { if (!lost) { banner(false); } });
+
+  /* Solara's own client knows the state of the page's connection: follow it. */
+  var wasConnected = false;
+  function followConnection() {
+    var s = window.solara && window.solara.debug && window.solara.debug.connectionStatus;
+    if (s === "connected") {
+      wasConnected = true;
+      if (lost || document.body.classList.contains("cw-is-offline")) {
+        lost = false;
+        banner(!navigator.onLine);
+      }
+    } else if (s && wasConnected) {
+      lost = true;
+      banner(true);
+    }
+  }
+
+  var screen = null;
+  window.setInterval(function () {
+    fill();
+    followConnection();
+    var el = document.querySelector(".cw-page");
+    if (!el) { return; }
+    var m = /cw-screen-([a-z]+)/.exec(el.className);
+    var now = m ? m[1] : null;
+    if (now !== screen) {
+      if (screen !== null) { window.scrollTo(0, 0); }
+      screen = now;
+    }
+  }, 200);
+})();

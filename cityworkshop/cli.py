@@ -38,7 +38,7 @@ def notebooks_dir() -> Path:
     raise CityWorkshopError(f"Guided notebooks not found next to {here}.")
 
 
-_READ_ONLY_COMMANDS = ("status", "report", "export", "check", "backup")
+_READ_ONLY_COMMANDS = ("status", "report", "export", "check", "backup", "seats")
 
 
 def _store(args: argparse.Namespace) -> Any:
@@ -157,6 +157,23 @@ def cmd_next(args: argparse.Namespace) -> int:
             print(t("cli.next_end", args.lang))
         else:
             print(t("cli.opened", args.lang, activity=_activity_title(store, now_open, args.lang)))
+    return 0
+
+
+def cmd_seats(args: argparse.Namespace) -> int:
+    """Participants and their personal codes: for one whose first phone is gone (not for the
+    projector: a personal code opens that participant's answers)."""
+    with _store(args) as store:
+        groups = {g.id: g for g in store.list_groups()}
+        wanted = None
+        if args.group:
+            wanted = store.find_group(args.group).id
+        print(t("cli.seats_heading", args.lang))
+        for p in store.list_participants():
+            if wanted is not None and p.group_id != wanted:
+                continue
+            name = p.name or t("cli.seats_no_name", args.lang)
+            print(f"  {groups[p.group_id].name:<12} {p.seat or '-':<6} {name}")
     return 0
 
 
@@ -465,6 +482,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", parents=[common], help="groups, codes, activities and answers")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("seats", parents=[common],
+                       help="participants' personal codes (for one whose phone is gone; "
+                            "not for the projector)")
+    p.add_argument("--group", help="only the group with this code")
+    p.set_defaults(func=cmd_seats)
 
     for name, func, text in (("open", cmd_open, "open an activity for participants"),
                              ("close", cmd_close, "close an activity")):

@@ -183,3 +183,15 @@ def test_page_shows_the_personal_code_after_joining(store):
     assert page.screen == "wait"
     assert page.participant.seat in page.seat_info.value
     assert page.seat_info in page.body.children
+
+
+def test_the_facilitator_can_read_a_participants_personal_code(store, capsys):
+    from cityworkshop.cli import main
+
+    g = store.list_groups()
+    ayu = store.join(g[0].code, "Ayu")
+    store.join(g[1].code, "Budi")
+    assert main(["seats", "--db", str(store.path), "--group", g[0].code.lower()]) == 0
+    out = capsys.readouterr().out
+    assert ayu.seat in out and "Ayu" in out and "Budi" not in out
+    assert "proyektor" in out

@@ -148,7 +148,7 @@ def test_a_schema_3_file_gets_personal_codes_on_opening(store, groups):
     con.close()
     with WorkshopStore(path) as again:
         seats = {p.id: p.seat for p in again.list_participants()}
-        assert again.info().schema_version == 4
+        assert again.info().schema_version == 5
     assert set(seats) == {a.id, b.id}
     assert all(s and len(s) == 5 for s in seats.values()) and len(set(seats.values())) == 2
 
@@ -195,3 +195,22 @@ def test_the_facilitator_can_read_a_participants_personal_code(store, capsys):
     out = capsys.readouterr().out
     assert ayu.seat in out and "Ayu" in out and "Budi" not in out
     assert "proyektor" in out
+
+
+def test_a_participant_in_the_wrong_group_switches_from_the_page(store):
+    g = store.list_groups()
+    store.open_activity("branding-definition")
+    page = _page(store, g[0].code, "Ayu", "dev-ayu-phone")
+    me = page.participant.id
+    page.form.entries[0].text.value = "Janji kota"
+    page.form.send_button.click()
+    assert page.screen == "sent" and page.switch_button in page.body.children
+    page.switch_button.click()
+    assert page.screen == "join" and page.participant is None
+    page.code.value = g[1].code
+    page.join_button.click()
+    assert page.participant.id == me and page.group.id == g[1].id
+    assert "pindah" in page.status.value or "Kelompok 2" in page.status.value
+    assert len(store.list_participants()) == 1
+    # the answer already sent stays (a participant answer: it follows the participant)
+    assert page.form.entries[0].text.value == "Janji kota"

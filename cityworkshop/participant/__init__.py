@@ -43,6 +43,9 @@ POLL_SECONDS = 1.0
 #: number, no database read), and how long it goes at most without a look at the store
 WATCH_SECONDS = 0.1
 SAFETY_SECONDS = 15.0
+#: how often an unsent edit is kept in the store (only when it changed): a reload loses at most
+#: this much typing
+DRAFT_SECONDS = 3.0
 
 
 def _points_on_deleted(answer: dict[str, Any], items: tuple[Any, ...]) -> int:
@@ -102,6 +105,7 @@ class ParticipantPage:
         self._loaded: tuple[int | None, dict[str, Any] | None] = (None, None)
         self._task: asyncio.Task[None] | None = None
         self._drafts: dict[tuple[str, int | None], dict[str, Any]] = {}
+        self._saved_draft: Any = None  # the unsent edit last kept in the store
         self._welcome = ""
         self._timezone = ZoneInfo(self.store.pack.city.timezone)
         self._tz_label = self.store.pack.city.timezone_label
@@ -149,6 +153,9 @@ class ParticipantPage:
         self.join_button.on_click(self._guard(lambda _b: self.join()))
         self.check_button = button("", "cw-check")
         self.check_button.on_click(self._guard(lambda _b: self.poll()))
+        self.switch_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.switch_button.add_class("cw-switch-group")
+        self.switch_button.on_click(self._guard(lambda _b: self.switch_group()))
         self.edit_button = button("", "cw-edit", "primary")
         self.edit_button.on_click(self._guard(lambda _b: self._show_form()))
         self.sent_info = widgets.HTML()
@@ -210,6 +217,17 @@ class ParticipantPage:
         self._say(self._welcome, "ok")
         self.poll(force=True)
         self._welcome = ""
+
+    def switch_group(self) -> None:
+        """Back to the join screen to type another group's code: this browser stays the same
+        participant, moved to that group (answers already given stay with the group they were
+        given to)."""
+        self._keep_draft()
+        self.participant, self.group = None, None
+        self.activity_id, self.form, self.board = None, None, None
+        self.code.value = ""
+        self._say(t("join.switch_help", self.lang), "info")
+        self._go("join")
 
     def resume(self) -> bool:
         """Back to one's seat without typing anything: a browser whose token belongs to a
@@ -326,8 +344,10 @@ class ParticipantPage:
                 *seat_parts, self.status, self.join_button, self.device]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)
+            self.switch_button.description = t("join.switch", lang)
             self.body.children = [heading(t("wait.heading", lang), t("wait.body", lang)),
-                                  self.status, self.check_button, self._seat_html()]
+                                  self.status, self.check_button, self._seat_html(),
+                                  self.switch_button]
         elif self.screen == "unsupported":
             title = self.store.activity(self.activity_id or "").title.get(lang)
             self.body.children = [heading(title, t("wait.unsupported", lang)), self.status]
@@ -348,7 +368,9 @@ class ParticipantPage:
             self.body.children = [*parts, self.status, self.form]
         elif self.screen == "sent":
             self.edit_button.description = t("sent.edit", lang)
-            self.body.children = [self.sent_info, self.edit_button, self._seat_html()]
+            self.switch_button.description = t("join.switch", lang)
+            self.body.children = [self.sent_info, self.edit_button, self._seat_html(),
+                                  self.switch_button]
 
     def _show_seat_field(self, shown: bool) -> None:
         if shown != self._seat_shown:
@@ -423,9 +445,19 @@ class ParticipantPage:
         self.form = self._make_form(answer)
         self._loaded = (latest.id if latest else None, self.form.value)
         draft = self._drafts.pop((self.activity_id, self.about), None)
-        if draft is not None:
+        if draft is None:  # typed before a reload, or on a page that was closed
+            try:
+                draft = self.store.draft(self.participant.id, self.activity_id, self.about)
+            except StoreError:
+                draft = None
+        restored = False
+        if isinstance(draft, dict) and draft != self._loaded[1]:
             self.form.set_value(draft)  # typed before the facilitator moved on and came back
-        if latest is not None:
+            restored = self.form.value != self._loaded[1]
+        self._saved_draft = self.form.value if restored else None
+        if restored:
+            self._say(f"{self._welcome} {t('draft.restored', self.lang)}".strip(), "info")
+        elif latest is not None:
             previous = t("sent.previous", self.lang, time=self._local_time(latest.created_at))
             returned = _points_on_deleted(answer or {}, self._items)
             if returned:
@@ -433,9 +465,28 @@ class ParticipantPage:
             self._say(f"{self._welcome} {previous}".strip(), "info")
 
     def _keep_draft(self) -> None:
-        """Remember an unsent edit of the current form, in case the same activity comes back."""
+        """Remember an unsent edit of the current form, in case the same activity comes back
+        (in memory, and in the store, so that it survives a reload too)."""
         if self.form is not None and self.activity_id and self.form.value != self._loaded[1]:
             self._drafts[(self.activity_id, self.about)] = self.form.value
+            self.persist_draft()
+
+    def persist_draft(self) -> bool:
+        """Keep the form's unsent edit in the store when it changed since last kept (the page
+        calls it every :data:`DRAFT_SECONDS` while a form is shown). True when it wrote."""
+        if (self.form is None or self.participant is None or not self.activity_id
+                or self.screen != "form"):
+            return False
+        value = self.form.value
+        if value == self._loaded[1] or value == self._saved_draft:
+            return False
+        try:
+            kept = self.store.save_draft(self.participant.id, self.activity_id, value,
+                                         about=self.about)
+        except StoreError:
+            return False
+        self._saved_draft = value
+        return kept
 
     def _make_form(self, answer: dict[str, Any] | None) -> Any:
         assert self.activity_id is not None
@@ -482,6 +533,11 @@ class ParticipantPage:
             return
         finally:
             form.set_sending(False)
+        try:
+            self.store.drop_draft(self.participant.id, self.activity_id, self.about)
+        except StoreError:
+            pass
+        self._saved_draft = None
         # the stored answer: new ideas and plan steps now carry the ids the store gave them,
         # so that an edit sent later keeps them (and the points given to them)
         form.set_value({k: v for k, v in sub.answer.items() if k != "about"})
@@ -528,18 +584,27 @@ class ParticipantPage:
         import cityworkshop.participant as module  # POLL_SECONDS may be changed (tests)
 
         waited = 0.0
+        since_draft = 0.0
         while True:
             if getattr(self.widget, "comm", True) is None:
                 return  # the page was closed (its server session freed): nothing to follow
             if self.watcher is None:  # no watcher: look at the store on a timer
                 await asyncio.sleep(module.POLL_SECONDS)
+                since_draft += module.POLL_SECONDS
                 changed = True
             else:  # the process's watcher says when anything was committed: look only then
                 await asyncio.sleep(module.WATCH_SECONDS)
                 waited += module.WATCH_SECONDS
+                since_draft += module.WATCH_SECONDS
                 version = self.watcher.version
                 changed = version != self._seen_version or waited >= module.SAFETY_SECONDS
                 self._seen_version = version
+            if since_draft >= module.DRAFT_SECONDS:
+                since_draft = 0.0
+                try:
+                    self.persist_draft()
+                except Exception:
+                    log.exception("participant page: keeping the draft failed")
             if not changed:
                 continue
             waited = 0.0

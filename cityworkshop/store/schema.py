@@ -5,7 +5,8 @@ state, events. Schema 2 adds what the whole day needs: the group a peer rating i
 revealed results and a countdown per activity, questions with votes, and facilitator notes
 (pinned answers, the room's synthesis). Schema 3 adds a device token per participant (rejoining
 without a name). Schema 4 adds a personal code per participant (their seat from another device;
-a name alone no longer rejoins). ``MIGRATIONS`` brings an older file up to date in place.
+a name alone no longer rejoins). Schema 5 keeps each participant's unsent edit per activity
+(a draft survives a reload). ``MIGRATIONS`` brings an older file up to date in place.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -134,6 +135,17 @@ notes_table = Table(  # schema 2: facilitator notes per activity, append-only li
 )
 
 
+drafts_table = Table(  # schema 5: a participant's unsent edit, one per activity (and rated group)
+    "drafts",
+    metadata,
+    Column("participant_id", String, ForeignKey("participants.id"), primary_key=True),
+    Column("activity_id", String, primary_key=True),
+    Column("about_group_id", Integer, primary_key=True),  # 0: not a peer answer
+    Column("value", Text, nullable=False),  # JSON of the form's value
+    Column("updated_at", String, nullable=False),
+)
+
+
 def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE submissions ADD COLUMN about_group_id INTEGER "
                          "REFERENCES groups(id)")
@@ -166,5 +178,10 @@ def _v3_to_v4(conn: Connection) -> None:
         conn.exec_driver_sql("UPDATE participants SET seat_code = ? WHERE id = ?", (seat, pid))
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    drafts_table.create(conn, checkfirst=True)
+
+
 # version -> the step that upgrades a database of that version to the next one
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                                       4: _v4_to_v5}

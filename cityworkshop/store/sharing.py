@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ..content import Activity
 from ..errors import ActivityClosed, InvalidAnswer
 from ._base import _now
-from .schema import groups_table, notes_table, participants_table, questions_table, votes_table
+from .schema import (
+    drafts_table,
+    groups_table,
+    notes_table,
+    participants_table,
+    questions_table,
+    votes_table,
+)
+
+DRAFT_MAX_BYTES = 256 * 1024  # a form's value is a few KB; a crafted megabyte is not kept
 
 
 class QuestionsAndNotes:
@@ -114,6 +123,51 @@ class QuestionsAndNotes:
                                 .where(questions_table.c.activity_id == activity_id,
                                        votes_table.c.participant_id == participant_id)).all()
         return {r[0] for r in rows}
+
+    # -- drafts: a participant's unsent edit survives a reload -------------------------------
+
+    def save_draft(self, participant_id: str, activity_id: str, value: Any,
+                   about: int | None = None) -> bool:
+        """Keep ``value`` (the form's value, JSON-able) as the participant's unsent edit of an
+        activity; False (nothing kept) for a value over :data:`DRAFT_MAX_BYTES`."""
+        import json
+
+        self.activity(activity_id)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if len(text.encode()) > DRAFT_MAX_BYTES:
+            return False
+        key = {"participant_id": participant_id, "activity_id": activity_id,
+               "about_group_id": about or 0}
+        with self._write() as conn:
+            conn.execute(delete(drafts_table).where(*(drafts_table.c[k] == v
+                                                      for k, v in key.items())))
+            conn.execute(insert(drafts_table).values(**key, value=text, updated_at=_now()))
+        return True
+
+    def draft(self, participant_id: str, activity_id: str, about: int | None = None
+              ) -> Any | None:
+        """The participant's kept unsent edit of an activity, or None."""
+        import json
+
+        d = drafts_table
+        with self._read() as conn:
+            r = conn.execute(select(d.c.value).where(
+                d.c.participant_id == participant_id, d.c.activity_id == activity_id,
+                d.c.about_group_id == (about or 0))).first()
+        if r is None:
+            return None
+        try:
+            return json.loads(r[0])
+        except ValueError:
+            return None
+
+    def drop_draft(self, participant_id: str, activity_id: str, about: int | None = None) -> None:
+        """Forget the unsent edit (it was sent)."""
+        d = drafts_table
+        with self._write() as conn:
+            conn.execute(delete(d).where(d.c.participant_id == participant_id,
+                                         d.c.activity_id == activity_id,
+                                         d.c.about_group_id == (about or 0)))
 
     # -- facilitator notes: the room's synthesis and pinned answers --------------------------
 

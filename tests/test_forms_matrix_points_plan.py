@@ -168,7 +168,7 @@ def test_points_rows_show_ideas_as_text_with_their_group(ideas_store, votes) -> 
     assert ("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;taman&lt;/b&gt;"
             in shown)
     assert groups[0].name in shown
-    assert "Sisa titik: 5 dari 5" in form.remaining.value
+    assert "Sisa poin: 5 dari 5" in form.remaining.value
 
 
 def test_points_budget_and_per_item_limit_cannot_be_exceeded_by_clicking(votes) -> None:
@@ -179,11 +179,11 @@ def test_points_budget_and_per_item_limit_cannot_be_exceeded_by_clicking(votes) 
     for _ in range(5):
         form.plus["a"].click()
     assert form.counts["a"] == 3 and form.plus["a"].disabled  # max_per_item 3
-    assert "Sisa titik: 2 dari 5" in form.remaining.value
+    assert "Sisa poin: 2 dari 5" in form.remaining.value
     for _ in range(5):
         form.plus["b"].click()
     assert form.value == {"points": {"a": 3, "b": 2}}
-    assert "Sisa titik: 0 dari 5" in form.remaining.value
+    assert "Sisa poin: 0 dari 5" in form.remaining.value
     assert all(form.plus[i].disabled for i in "abc")
     form.plus["c"].click()  # pressed anyway (a slow phone): still ignored
     for _ in range(3):
@@ -191,7 +191,7 @@ def test_points_budget_and_per_item_limit_cannot_be_exceeded_by_clicking(votes) 
     assert form.value == {"points": {"a": 3, "b": 2}} and form.left == 0
     form.minus["a"].click()
     assert form.value == {"points": {"a": 2, "b": 2}}
-    assert not form.plus["c"].disabled and "Sisa titik: 1 dari 5" in form.remaining.value
+    assert not form.plus["c"].disabled and "Sisa poin: 1 dari 5" in form.remaining.value
 
 
 def test_points_value_goes_through_the_store(ideas_store, votes) -> None:

@@ -49,7 +49,7 @@ def test_wrong_code_says_so_and_allows_another_try(store: WorkshopStore, code: s
     assert page.screen == "join"
     assert "tidak dikenal" in page.status.value and "NOPE99" in page.status.value
     _join(page, "")
-    assert "Isi kode grup" in page.status.value
+    assert "Isi kode kelompok" in page.status.value
     _join(page, code.lower())
     assert page.screen == "wait"
     assert store.list_participants()
@@ -352,7 +352,7 @@ def test_text_answers_refused_and_escaped(store: WorkshopStore, code: str) -> No
     page.form.send_button.click()
     assert page.screen == "sent"
     assert "<img" not in page.sent_info.value and "&lt;img" in page.sent_info.value
-    assert "1 isian tersimpan" in page.sent_info.value
+    assert "1 jawaban tersimpan" in page.sent_info.value
     rows = store.answer_rows("branding-definition")
     assert rows[0]["value_text"] == '<img src=x onerror="alert(1)"> janji kota'
 
@@ -363,8 +363,7 @@ def test_linked_ideas_summary_names_the_criterion(store: WorkshopStore, code: st
     _join(page, code)
     page.form.entries[0].text.value = "Electric buses"
     page.form.send_button.click()
-    assert "criterion for entry 1" in page.form.status.value.lower() or \
-        "entry 1" in page.form.status.value.lower()
+    assert "answer 1" in page.form.status.value.lower()
     page.form.entries[0].item.value = "mobility"
     page.form.send_button.click()
     assert page.screen == "sent"

@@ -7,14 +7,32 @@ gives its answer as ``form.value``; the participant page sends it through the st
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..i18n import t
 
-__all__ = ["FormBase", "css_id", "chars_left_html", "message_html"]
+__all__ = ["FormBase", "FIELD_CSS", "css_id", "chars_left_html", "field_style", "labelled",
+           "message_html", "score_names"]
+
+#: Fields are labelled by their own ``description``: ipywidgets draws it as a ``<label for=...>``
+#: tied to the input, select or text area (a screen reader says "Fase, combo box"; a tap on the
+#: label focuses the field). ipywidgets puts it on the left, right-aligned, on one line cut
+#: with "..."; these rules put it above the field, wrapping, like the page's other labels.
+FIELD_CSS = (
+    ".cw-labelled{display:flex!important;flex-direction:column!important;"
+    "align-items:stretch!important;height:auto!important}"
+    ".cw-labelled>.widget-label{width:auto!important;max-width:100%;height:auto!important;"
+    "margin:0 0 4px 0!important;padding:0;text-align:left!important;white-space:normal!important;"
+    "overflow:visible!important;line-height:1.3!important;font-size:15px;font-weight:600;"
+    "color:#1d2630}"
+    ".cw-labelled>select,.cw-labelled>textarea,.cw-labelled>input{flex:0 0 auto!important;"
+    "width:100%!important}"
+    ".cw-chars-left+.cw-labelled.cw-labelled{margin-top:10px!important}"
+    ".cw-about-box .cw-labelled.cw-labelled{margin-top:8px!important}"
+)
 
 
 def css_id(value: str) -> str:
@@ -37,6 +55,36 @@ def chars_left_html(text: str, max_chars: int, lang: str) -> str:
     return f'<div class="cw-over">{html.escape(t("form.chars_over", lang, over=-left))}</div>'
 
 
+def field_style() -> widgets.HTML:
+    """The :data:`FIELD_CSS` rules as a hidden widget (a ``<style>`` applies wherever it is)."""
+    style = widgets.HTML(f"<style>{FIELD_CSS}</style>", layout=widgets.Layout(display="none"))
+    style.add_class("cw-field-style")
+    return style
+
+
+def labelled(widget: widgets.Widget, text: str) -> widgets.Widget:
+    """Give a field its visible label, tied to it (``description``, shown as plain text).
+
+    The :func:`field_style` rules (every form includes them) put the label above the field.
+    Returns ``widget``.
+    """
+    widget.description = text
+    widget.description_allow_html = False
+    widget.style.description_width = "auto"
+    widget.add_class("cw-labelled")
+    return widget
+
+
+def score_names(values: Sequence[int], labels: Mapping[int, str], lang: str) -> list[str]:
+    """What each number button is called for a screen reader: "3 dari 5: Cukup", "2 dari 5".
+
+    ``labels`` gives the meaning of some values (often only the ends of the scale).
+    """
+    top = max(values) if values else 0
+    return [t("form.score_name_label", lang, value=v, max=top, label=labels[v]) if labels.get(v)
+            else t("form.score_name", lang, value=v, max=top) for v in values]
+
+
 class FormBase(widgets.VBox):
     """A VBox with the agreed form interface around ``value`` / ``set_value``.
 
@@ -57,7 +105,7 @@ class FormBase(widgets.VBox):
         self.send_button.on_click(lambda _b: self._fire_submit())
 
     def _footer(self, *above: widgets.Widget) -> widgets.VBox:
-        footer = widgets.VBox([*above, self.status, self.send_button])
+        footer = widgets.VBox([*above, self.status, self.send_button, field_style()])
         footer.add_class("cw-form-footer")
         return footer
 

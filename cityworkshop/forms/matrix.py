@@ -15,7 +15,8 @@ import ipywidgets as widgets
 
 from ..content import Activity, Axis, Item
 from ..i18n import t
-from ._base import FormBase, css_id
+from ._base import FormBase, css_id, score_names
+from ._choice import ChoiceButtons
 
 __all__ = ["MatrixForm"]
 
@@ -32,8 +33,9 @@ def _axis_label(axis: Axis, lang: str) -> str:
 class MatrixForm(FormBase):
     """A phone-first form for a ``matrix`` activity: one card per item, a row of numbers per axis.
 
-    Each card shows the item, then for the x axis and the y axis a row of toggle buttons
-    (``min`` .. ``max``, labelled e.g. "Dampak (kecil 1 - 5 besar)"); no button selected means
+    Each card shows the item, then for the x axis and the y axis a row of number buttons
+    (``min`` .. ``max``, labelled e.g. "Dampak (kecil 1 - 5 besar)"; each tells a screen reader
+    its meaning, "5 dari 5: besar", and whether it is pressed); no button selected means
     "not placed". Only items placed on both axes are sent; pressing "Kirim" with an item placed
     on one axis only shows which one instead of sending.
 
@@ -69,10 +71,10 @@ class MatrixForm(FormBase):
         self.activity = activity
         self.items: tuple[Item, ...] = tuple(activity.items if items is None else items)
         self.add_class("cw-matrix-form")
-        #: item id -> ToggleButtons of the x axis (value None = not placed)
-        self.x: dict[str, widgets.ToggleButtons] = {}
-        #: item id -> ToggleButtons of the y axis
-        self.y: dict[str, widgets.ToggleButtons] = {}
+        #: item id -> the number buttons of the x axis (value None = not placed)
+        self.x: dict[str, ChoiceButtons] = {}
+        #: item id -> the number buttons of the y axis
+        self.y: dict[str, ChoiceButtons] = {}
         cards: list[widgets.Widget] = []
         total = len(self.items)
         for n, item in enumerate(self.items, start=1):
@@ -83,7 +85,7 @@ class MatrixForm(FormBase):
             parts: list[widgets.Widget] = [widgets.HTML(head)]
             for name, axis, target in (("x", activity.x_axis, self.x),
                                        ("y", activity.y_axis, self.y)):
-                buttons = self._axis_buttons(axis)
+                buttons = self._axis_buttons(axis, item)
                 buttons.add_class(f"cw-{name}-{css_id(item.id)}")
                 buttons.observe(lambda _c: self._update_progress(), "value")
                 target[item.id] = buttons
@@ -109,15 +111,14 @@ class MatrixForm(FormBase):
             self.set_value(initial)
         self._update_progress()
 
-    def _axis_buttons(self, axis: Axis) -> widgets.ToggleButtons:
-        options = [(str(v), v) for v in range(axis.min, axis.max + 1)]
-        tooltips = [str(v) for _, v in options]
-        if axis.low is not None:
-            tooltips[0] = f"{axis.min} = {axis.low.get(self.lang)}"
-        if axis.high is not None:
-            tooltips[-1] = f"{axis.max} = {axis.high.get(self.lang)}"
-        buttons = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
-                                        style={"button_width": "auto"})
+    def _axis_buttons(self, axis: Axis, item: Item) -> ChoiceButtons:
+        values = list(range(axis.min, axis.max + 1))
+        ends = {axis.min: axis.low.get(self.lang) if axis.low else "",
+                axis.max: axis.high.get(self.lang) if axis.high else ""}
+        buttons = ChoiceButtons([(str(v), v) for v in values],
+                                names=score_names(values, ends, self.lang),
+                                group_label=f"{item.label.get(self.lang)}: "
+                                            f"{axis.label.get(self.lang)}")
         buttons.add_class("cw-scale")  # the scale form's big number buttons
         buttons.add_class("cw-matrix-axis")
         return buttons

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from ..answers.plan import STEP_FIELDS, month_index, month_label, window
 from ..content import Activity, Item, Owner
 from ..i18n import t
-from ._base import FormBase
+from ._base import FormBase, labelled
 
 __all__ = ["PlanForm"]
 
@@ -32,9 +32,7 @@ def _month_name(value: str, lang: str) -> str:
 
 
 def _field(label: str, widget: widgets.Widget) -> widgets.VBox:
-    box = widgets.VBox([widgets.HTML(f'<div class="cw-field-label">'
-                                     f'{html.escape(label)}</div>'),
-                        widget])
+    box = widgets.VBox([labelled(widget, label)])
     box.add_class("cw-field")
     return box
 
@@ -47,9 +45,10 @@ class _Step:
         #: the stable id the store gave this step (None: not stored yet)
         self.entry_id: str | None = None
         choose = t("form.plan_choose", lang)
-        # A 48 px touch target for the native pickers. Width 0 with min-width 100%: as wide as
-        # the step, yet a long option (an OPD's full name) cannot widen the page on a phone.
-        box = {"width": "0", "min_width": "100%", "height": "48px"}
+        # Width 0 with min-width 100%: as wide as the step, yet a long option (an OPD's full
+        # name) cannot widen the page on a phone. The picker itself is 48 px high or more (the
+        # page's style); its label sits above it.
+        box = {"width": "0", "min_width": "100%"}
         self.fields: dict[str, widgets.ValueWidget] = {
             "phase": widgets.Dropdown(options=[(choose, ""), *form._phase_options], value="",
                                       layout=widgets.Layout(**box)),

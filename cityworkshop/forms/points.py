@@ -34,7 +34,7 @@ def _button_layout() -> widgets.Layout:
 class PointsForm(FormBase):
     """A phone-first form for a ``points`` activity: "-" / count / "+" per item, a live budget.
 
-    A counter ("Sisa titik: 3 dari 5") shows the dots left. The buttons never let the
+    A counter ("Sisa poin: 3 dari 5") shows the points left. The buttons never let the
     participant go over the budget, below 0 or over ``max_per_item``: a "+" that would is
     disabled (and ignored if pressed anyway). Item texts (participants' ideas) are shown as
     escaped text, with the group's name (``item.help``) under each.
@@ -111,11 +111,14 @@ class PointsForm(FormBase):
                      f'{html.escape(item.help.get(self.lang))}</div>')
         label = widgets.HTML(text, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
         label.add_class("cw-points-label")
-        minus = widgets.Button(description="-", tooltip=t("form.points_minus", self.lang),
+        idea = item.label.get(self.lang)
+        minus = widgets.Button(description="-",
+                               tooltip=t("form.points_minus", self.lang, item=idea),
                                layout=_button_layout())
         minus.add_class("cw-points-button")
         minus.add_class(f"cw-minus-{css}")
-        plus = widgets.Button(description="+", tooltip=t("form.points_plus", self.lang),
+        plus = widgets.Button(description="+",
+                              tooltip=t("form.points_plus", self.lang, item=idea),
                               layout=_button_layout())
         plus.add_class("cw-points-button")
         plus.add_class(f"cw-plus-{css}")

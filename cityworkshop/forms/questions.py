@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from ..content import Activity
 from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
-from ._base import chars_left_html, message_html
+from ._base import chars_left_html, field_style, labelled, message_html
 
 if TYPE_CHECKING:
     from ..store import WorkshopStore
@@ -62,8 +62,9 @@ class QuestionsBoard(widgets.VBox):
         self.store, self.participant_id = store, participant_id
         self.add_class("cw-form")
         self.add_class("cw-board")
-        self.question = widgets.Textarea(placeholder=t("question.placeholder", lang), rows=3,
-                                         layout=widgets.Layout(width="100%"))
+        self.question = labelled(widgets.Textarea(placeholder=t("question.placeholder", lang),
+                                                  rows=3, layout=widgets.Layout(width="100%")),
+                                 t("question.ask_label", lang))
         self.question.add_class("cw-question-text")
         self.chars = widgets.HTML()
         self.chars.add_class("cw-chars-left")
@@ -78,10 +79,8 @@ class QuestionsBoard(widgets.VBox):
         self.ask_button.add_class("cw-send")
         self.send_button = self.ask_button  # the agreed name of a form's main button
         self.ask_button.on_click(self._safe(lambda: self.ask()))
-        ask_box = widgets.VBox([
-            widgets.HTML(f'<label class="cw-label">{html.escape(t("question.ask_label", lang))}'
-                         f'</label>'),
-            self.question, self.chars, self.status, self.ask_button])
+        ask_box = widgets.VBox([self.question, self.chars, self.status, self.ask_button,
+                                field_style()])
         ask_box.add_class("cw-item")
         ask_box.add_class("cw-ask-box")
         self.heading = widgets.HTML()

@@ -13,7 +13,8 @@ import ipywidgets as widgets
 
 from ..content import Activity, Item
 from ..i18n import t
-from ._base import FormBase, css_id
+from ._base import FormBase, css_id, labelled, score_names
+from ._choice import ChoiceButtons
 
 __all__ = ["ScaleForm"]
 
@@ -21,9 +22,11 @@ __all__ = ["ScaleForm"]
 class ScaleForm(FormBase):
     """A phone-first form for a ``scale`` activity: 1-5 per item and dimension, optional reasons.
 
-    Each item (criterion) shows its label and guiding question, one row of toggle buttons per
+    Each item (criterion) shows its label and guiding question, one row of number buttons per
     dimension (e.g. "Sekarang" and "Target 2029"; no button selected means "not scored"), an
-    optional reason with the characters left, and at the end a "Kirim" button.
+    optional reason with the characters left, and at the end a "Kirim" button. Each number
+    button tells a screen reader its meaning ("3 dari 5: Cukup") and whether it is pressed
+    (:class:`~cityworkshop.forms._choice.ChoiceButtons`); the reason is labelled.
 
     Parameters
     ----------
@@ -55,11 +58,12 @@ class ScaleForm(FormBase):
         super().__init__(lang)
         self.activity = activity
         self.items = tuple(activity.items if items is None else items)
-        options = [(str(v), v) for v in range(activity.scale_min, activity.scale_max + 1)]
-        tooltips = [activity.scale_labels[v].get(lang) if v in activity.scale_labels else str(v)
-                    for _, v in options]
-        #: item id -> dimension id -> ToggleButtons (value None = not scored)
-        self.scores: dict[str, dict[str, widgets.ToggleButtons]] = {}
+        values = list(range(activity.scale_min, activity.scale_max + 1))
+        options = [(str(v), v) for v in values]
+        names = score_names(values, {v: text.get(lang) for v, text in activity.scale_labels.items()},
+                            lang)
+        #: item id -> dimension id -> its row of number buttons (value None = not scored)
+        self.scores: dict[str, dict[str, ChoiceButtons]] = {}
         #: item id -> Textarea of the reason (absent when the activity asks no reason)
         self.reasons: dict[str, widgets.Textarea] = {}
         self._chars_left: dict[str, widgets.HTML] = {}
@@ -74,8 +78,8 @@ class ScaleForm(FormBase):
             parts.append(widgets.HTML(head))
             self.scores[item.id] = {}
             for dim in activity.dimensions:
-                buttons = widgets.ToggleButtons(options=options, value=None, tooltips=tooltips,
-                                                style={"button_width": "auto"})
+                buttons = ChoiceButtons(options, names=names,
+                                        group_label=f"{item.label.get(lang)}: {dim.label.get(lang)}")
                 buttons.add_class("cw-scale")
                 buttons.add_class(f"cw-score-{css_id(item.id)}-{css_id(dim.id)}")
                 buttons.observe(self._on_score, "value")
@@ -87,8 +91,9 @@ class ScaleForm(FormBase):
                 self.scores[item.id][dim.id] = buttons
             if activity.reason != "none":
                 key = "form.reason_label" if activity.reason == "optional" else "form.reason_required"
-                area = widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
-                                        layout=widgets.Layout(width="100%"))
+                area = labelled(widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
+                                                 layout=widgets.Layout(width="100%")),
+                                t(key, lang))
                 area.add_class("cw-reason")
                 area.add_class(f"cw-reason-{css_id(item.id)}")
                 left = widgets.HTML()
@@ -97,8 +102,7 @@ class ScaleForm(FormBase):
                 self.reasons[item.id] = area
                 self._chars_left[item.id] = left
                 self._update_chars(item.id)
-                reason_box = widgets.VBox([widgets.HTML(
-                    f'<div class="cw-reason-label">{html.escape(t(key, lang))}</div>'), area, left])
+                reason_box = widgets.VBox([area, left])
                 reason_box.add_class("cw-reason-box")
                 parts.append(reason_box)
             card = widgets.VBox(parts)

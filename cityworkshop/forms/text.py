@@ -15,9 +15,18 @@ import ipywidgets as widgets
 
 from ..content import Activity, Item
 from ..i18n import t
-from ._base import FormBase, chars_left_html
+from ._base import FormBase, chars_left_html, labelled
 
-__all__ = ["TextForm"]
+__all__ = ["TextForm", "entry_label"]
+
+
+def entry_label(activity: Activity, n: int, lang: str) -> str:
+    """The label of entry ``n`` (from 1): "Jawaban 2"; with one entry only, "Jawaban Anda" (or
+    "Jawaban kelompok" for a group's answer)."""
+    if activity.max_entries == 1:
+        return t("text.entry_single_group" if activity.scope == "group" else "text.entry_single",
+                 lang)
+    return t("text.entry_label", lang, n=n)
 
 
 class _Entry:
@@ -29,31 +38,31 @@ class _Entry:
         self.n = n
         #: the stable id the store gave this entry (None: not stored yet); points follow it
         self.entry_id = entry_id
-        head = widgets.HTML(f'<div class="cw-entry-title">'
-                            f'{html.escape(t("text.entry_label", lang, n=n))}</div>')
-        self.text = widgets.Textarea(value=text, placeholder=t("text.placeholder", lang),
-                                     rows=3 if activity.max_chars <= 500 else 5,
-                                     layout=widgets.Layout(width="100%"))
+        self.text = labelled(widgets.Textarea(value=text, placeholder=t("text.placeholder", lang),
+                                              rows=3 if activity.max_chars <= 500 else 5,
+                                              layout=widgets.Layout(width="100%")),
+                             entry_label(activity, n, lang))
         self.text.add_class("cw-entry-text")
         self.text.add_class(f"cw-entry-text-{n}")
         self.chars = widgets.HTML()
         self.chars.add_class("cw-chars-left")
         self.text.observe(lambda _c: self._update_chars(form), "value")
         self._update_chars(form)
-        parts: list[widgets.Widget] = [head, self.text, self.chars]
+        parts: list[widgets.Widget] = [self.text, self.chars]
         self.item: widgets.Dropdown | None = None
         if activity.link_items != "none":
             options = [(t("text.item_none", lang), "")]
             options += [(it.label.get(lang), it.id) for it in form.items]
             known = {v for _, v in options}
-            self.item = widgets.Dropdown(options=options, value=item if item in known else "",
-                                         layout=widgets.Layout(width="100%"))
+            key = "text.item_label" if activity.link_items == "required" else "text.item_label_optional"
+            self.item = labelled(widgets.Dropdown(options=options,
+                                                  value=item if item in known else "",
+                                                  layout=widgets.Layout(width="100%")),
+                                 t(key, lang))
             self.item.add_class("cw-entry-item")
             self.item.add_class(f"cw-entry-item-{n}")
-            key = "text.item_label" if activity.link_items == "required" else "text.item_label_optional"
-            parts += [widgets.HTML(f'<div class="cw-entry-link">{html.escape(t(key, lang))}</div>'),
-                      self.item]
-        self.remove_button = widgets.Button(description=t("text.remove", lang),
+            parts.append(self.item)
+        self.remove_button = widgets.Button(description=t("text.remove", lang, n=n),
                                             layout=widgets.Layout(width="auto"))
         self.remove_button.add_class("cw-remove-entry")
         self.remove_button.add_class(f"cw-remove-entry-{n}")

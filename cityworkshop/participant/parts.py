@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 
 from ..errors import InvalidAnswer
+from ..forms._base import field_style, labelled
 from ..i18n import t
 
-__all__ = ["msg", "button", "heading", "label", "local_time", "error_text", "about_box", "who_html"]
+__all__ = ["msg", "button", "heading", "label", "labelled", "field_style", "local_time",
+           "error_text", "about_box", "who_html"]
 
 
 def msg(text: str, kind: str = "info") -> str:
@@ -41,6 +43,9 @@ def heading(title: str, body: str, note: str = "") -> widgets.HTML:
 
 
 def label(text: str) -> widgets.HTML:
+    """A label as HTML: NOT tied to a field (a screen reader does not say it with the field).
+    For a field, prefer :func:`labelled` (``labelled(text_box, "Kode kelompok")``) together
+    with one :func:`field_style` on the screen."""
     return widgets.HTML(f'<label class="cw-label">{html.escape(text)}</label>')
 
 
@@ -67,11 +72,13 @@ def error_text(err: InvalidAnswer, lang: str, items: Sequence[Any],
 
 
 def about_box(picker: widgets.Dropdown, lang: str, *, chosen: bool) -> widgets.VBox:
-    """The picker of the group a peer answer is about, with its help (and "choose first")."""
+    """The picker of the group a peer answer is about, labelled, with its help (and "choose
+    first")."""
     note = f'<p class="cw-note">{html.escape(t("page.about_help", lang))}</p>'
     if not chosen:
         note += msg(t("page.about_first", lang), "info")
-    box = widgets.VBox([label(t("page.about_label", lang)), picker, widgets.HTML(note)])
+    labelled(picker, t("page.about_label", lang))
+    box = widgets.VBox([picker, widgets.HTML(note), field_style()])
     box.add_class("cw-about-box")
     return box
 

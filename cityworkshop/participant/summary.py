@@ -1,6 +1,6 @@
 """The "Terkirim" screen: what was stored, summarised per activity kind, every text escaped.
 
-Pages layer, pure functions from an answer mapping to HTML (no store, no widgets).
+Pages layer, pure functions from an answer mapping to HTML (no store; they build no widget).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..content import Activity, Item
+from ..forms.text import entry_label
 from ..i18n import t
 
 __all__ = ["sent_html"]
@@ -53,7 +54,7 @@ def _text(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
     lines = []
     for n, entry in enumerate(entries, start=1):
         item = entry.get("item")
-        title = t("text.entry_label", lang, n=n)
+        title = entry_label(activity, n, lang)
         if item:
             title += f": {labels.get(item, item)}"
         lines.append(_li(title, "", entry.get("text", "")))

@@ -216,6 +216,32 @@ def test_auto_refresh_redraws_on_the_event_loop(open_store: WorkshopStore) -> No
     assert still_running is False
 
 
+def test_live_results_follow_the_change_watcher_not_a_timer(open_store: WorkshopStore,
+                                                             monkeypatch) -> None:
+    """With the safety-net interval far away (60 s), a new answer still shows within about a
+    second: the redraw follows the process's change watcher."""
+    reads: list[int] = []
+
+    async def scenario() -> tuple[bool, int]:
+        live = LiveResults(open_store, ACTIVITY, "id", interval=60)
+        real = live._state
+        monkeypatch.setattr(live, "_state", lambda: reads.append(1) or real())
+        await asyncio.sleep(0.6)
+        quiet = len(reads)
+        group_answer(open_store, 2, now=2)
+        for _ in range(60):
+            await asyncio.sleep(0.05)
+            if live.figures["radar"].to_dict()["data"]:
+                break
+        shown = bool(live.figures["radar"].to_dict()["data"])
+        live.stop()
+        return shown, quiet
+
+    shown, quiet = asyncio.run(scenario())
+    assert shown
+    assert quiet <= 1  # nothing changed: (almost) no reads of the store
+
+
 def test_live_results_refuses_unknown_kinds(store: WorkshopStore, monkeypatch) -> None:
     act = store.activity(ACTIVITY).model_copy(update={"kind": "poll"})
     monkeypatch.setattr(store, "activity", lambda _id: act)

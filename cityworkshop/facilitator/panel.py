@@ -283,14 +283,20 @@ class ControlPanel(widgets.VBox):
         return self._task is not None and not self._task.done()
 
     async def _tick(self) -> None:
-        n = 0
+        """The clock every second; the counts as soon as the process's change watcher saw a
+        commit (compared every quarter second), and every few seconds at the latest."""
+        from ..store.watch import watcher_for
+
+        watcher = watcher_for(self.store.path)
+        seen, n = watcher.version, 0
         while True:
-            await asyncio.sleep(TICK_SECONDS)
+            await asyncio.sleep(TICK_SECONDS / 4)
             n += 1
             try:
-                if n % COUNT_EVERY_TICKS == 0:
+                if watcher.version != seen or n % (4 * COUNT_EVERY_TICKS) == 0:
+                    seen = watcher.version
                     self.refresh()
-                else:
+                elif n % 4 == 0:
                     self.refresh_timer()
             except Exception as e:  # a busy database must not stop the clock
                 _log.warning("control panel refresh failed: %s", e)

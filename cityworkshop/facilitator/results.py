@@ -37,7 +37,8 @@ from .wall import AnswerWall
 
 __all__ = ["LiveResults", "figure_names"]
 
-AUTO_REFRESH_SECONDS = 5.0
+AUTO_REFRESH_SECONDS = 5.0  # at the latest; a change shows within WATCH_SECONDS + a redraw
+WATCH_SECONDS = 0.2
 WORDS_SHOWN = 20  # readable from the back of the room
 KINDS = ("scale", "text", "matrix", "points", "plan", "questions")
 _log = logging.getLogger(__name__)
@@ -334,8 +335,19 @@ class LiveResults(widgets.VBox):
         return self._task is not None and not self._task.done()
 
     async def _auto_refresh(self) -> None:
+        """Redraw within a fraction of a second of any commit: the process's change watcher
+        (``PRAGMA data_version``) is compared every :data:`WATCH_SECONDS`, and the store is read
+        only when it moved (or every ``interval`` seconds, as a safety net)."""
+        from ..store.watch import watcher_for
+
+        watcher = watcher_for(self.store.path)
+        seen, waited = -1, 0.0
         while True:
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(WATCH_SECONDS)
+            waited += WATCH_SECONDS
+            if watcher.version == seen and waited < self.interval:
+                continue
+            seen, waited = watcher.version, 0.0
             try:
                 self.refresh()
                 self.message.value = ""

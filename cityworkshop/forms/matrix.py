@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from ..content import Activity, Axis, Item
 from ..i18n import t
 from ._base import FormBase, css_id, score_names
-from ._choice import ChoiceButtons
+from ._choice import ChoiceButtons, choice_template
 
 __all__ = ["MatrixForm"]
 
@@ -75,6 +75,7 @@ class MatrixForm(FormBase):
         self.x: dict[str, ChoiceButtons] = {}
         #: item id -> the number buttons of the y axis
         self.y: dict[str, ChoiceButtons] = {}
+        self._template = choice_template()  # shared by every row
         cards: list[widgets.Widget] = []
         total = len(self.items)
         for n, item in enumerate(self.items, start=1):
@@ -117,6 +118,7 @@ class MatrixForm(FormBase):
                 axis.max: axis.high.get(self.lang) if axis.high else ""}
         buttons = ChoiceButtons([(str(v), v) for v in values],
                                 names=score_names(values, ends, self.lang),
+                                template=self._template,
                                 group_label=f"{item.label.get(self.lang)}: "
                                             f"{axis.label.get(self.lang)}")
         buttons.add_class("cw-scale")  # the scale form's big number buttons

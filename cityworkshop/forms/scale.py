@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from ..content import Activity, Item
 from ..i18n import t
 from ._base import FormBase, css_id, labelled, score_names
-from ._choice import ChoiceButtons
+from ._choice import ChoiceButtons, choice_template
 
 __all__ = ["ScaleForm"]
 
@@ -60,8 +60,9 @@ class ScaleForm(FormBase):
         self.items = tuple(activity.items if items is None else items)
         values = list(range(activity.scale_min, activity.scale_max + 1))
         options = [(str(v), v) for v in values]
-        names = score_names(values, {v: text.get(lang) for v, text in activity.scale_labels.items()},
-                            lang)
+        meanings = {v: text.get(lang) for v, text in activity.scale_labels.items()}
+        names = score_names(values, meanings, lang)
+        template = choice_template()
         #: item id -> dimension id -> its row of number buttons (value None = not scored)
         self.scores: dict[str, dict[str, ChoiceButtons]] = {}
         #: item id -> Textarea of the reason (absent when the activity asks no reason)
@@ -78,8 +79,8 @@ class ScaleForm(FormBase):
             parts.append(widgets.HTML(head))
             self.scores[item.id] = {}
             for dim in activity.dimensions:
-                buttons = ChoiceButtons(options, names=names,
-                                        group_label=f"{item.label.get(lang)}: {dim.label.get(lang)}")
+                group = f"{item.label.get(lang)}: {dim.label.get(lang)}"
+                buttons = ChoiceButtons(options, names=names, template=template, group_label=group)
                 buttons.add_class("cw-scale")
                 buttons.add_class(f"cw-score-{css_id(item.id)}-{css_id(dim.id)}")
                 buttons.observe(self._on_score, "value")

@@ -319,7 +319,6 @@ def test_axe_finds_nothing_critical_or_serious_on_any_screen(tour: _Tour) -> Non
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="; ".join(SHELL_FIXES.values()))
 def test_the_page_shell_has_no_serious_violation(tour: _Tour) -> None:
     shell = {screen: [v["id"] for v in violations if v["id"] in SHELL_FIXES]
              for screen, violations in tour.violations.items()}
@@ -338,7 +337,6 @@ def test_every_field_of_the_forms_shows_a_label_tied_to_it(tour: _Tour) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=JOIN_FIELDS_FIX)
 def test_the_join_fields_show_a_label_tied_to_them(tour: _Tour) -> None:
     fields = tour.fields["join"]
     assert fields and all(f["label"] for f in fields), fields

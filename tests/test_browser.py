@@ -93,7 +93,7 @@ def test_participant_page_end_to_end(served, browser, shots: Path) -> None:
         page.goto(server.url, wait_until="commit")
         page.locator(".cw-code input").wait_for(state="visible", timeout=90_000)
         print(f"\npage usable after {time.monotonic() - started:.2f} s")
-        assert page.get_by_text("Kode grup").first.is_visible()
+        assert page.get_by_text("Kode kelompok").first.is_visible()
         assert _no_horizontal_scroll(page)
         page.screenshot(path=str(shots / "1-join-390.png"))
 

@@ -27,7 +27,17 @@ from ..forms import QuestionsBoard, form_for
 from ..i18n import LANGUAGES, default_lang, t
 from ..store import Group, Participant, WorkshopStore
 from .countdown import Countdown
-from .parts import about_box, button, error_text, heading, label, local_time, msg, who_html
+from .parts import (
+    about_box,
+    button,
+    error_text,
+    field_style,
+    heading,
+    labelled,
+    local_time,
+    msg,
+    who_html,
+)
 from .summary import sent_html
 
 __all__ = ["ParticipantPage", "POLL_SECONDS"]
@@ -172,6 +182,7 @@ class ParticipantPage:
                                     self.body])
         self.widget.add_class("cw-page")
         self.widget.add_class("cw-screen-join")
+        self.widget.add_class(f"cw-lang-{self.lang}")
         self._render()
 
     # -- public -----------------------------------------------------------------------------
@@ -281,6 +292,8 @@ class ParticipantPage:
         """Switch the page to ``lang`` (``"id"`` or ``"en"``), keeping everything typed."""
         if lang not in LANGUAGES or lang == self.lang:
             return
+        self.widget.remove_class(f"cw-lang-{self.lang}")  # the page's script sets <html lang>
+        self.widget.add_class(f"cw-lang-{lang}")
         self.lang = lang
         self.status.value = ""
         self.countdown.set_lang(lang)
@@ -323,7 +336,7 @@ class ParticipantPage:
 
     def _render(self) -> None:
         lang = self.lang
-        self.title.value = f'<div class="cw-title-text">{html.escape(t("app.title", lang))}</div>'
+        self.title.value = f'<h1 class="cw-title-text">{html.escape(t("app.title", lang))}</h1>'
         self.lang_button.description = "English" if lang == "id" else "Bahasa Indonesia"
         self.banner.value = msg(t("demo.banner", lang), "demo") if self.is_demo else ""
         self.banner.layout.display = None if self.is_demo else "none"
@@ -335,12 +348,12 @@ class ParticipantPage:
             self.seat.placeholder = t("join.seat_placeholder", lang)
             self.seat_button.description = t("join.seat_show", lang)
             seat_parts: list[widgets.Widget] = (
-                [label(t("join.seat_label", lang)), self.seat] if self._seat_shown
+                [labelled(self.seat, t("join.seat_label", lang))] if self._seat_shown
                 else [self.seat_button])
             self.body.children = [
-                heading(t("join.heading", lang), t("join.help", lang)),
-                label(t("join.code_label", lang)), self.code,
-                label(t("join.name_label", lang)), self.name,
+                heading(t("join.heading", lang), t("join.help", lang)), field_style(),
+                labelled(self.code, t("join.code_label", lang)),
+                labelled(self.name, t("join.name_label", lang)),
                 *seat_parts, self.status, self.join_button, self.device]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)

@@ -77,8 +77,21 @@
     }
   }
 
+  /* The page's language on <html> (screen readers pick their voice from it), and a viewport
+     that lets a participant zoom: the page shell allows neither by itself. */
+  function shell() {
+    var page = document.querySelector(".cw-page");
+    var lang = page && /cw-lang-en/.test(page.className) ? "en" : "id";
+    if (document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+    var vp = document.querySelector('meta[name="viewport"]');
+    var want = "width=device-width, initial-scale=1";
+    if (vp && vp.getAttribute("content") !== want) { vp.setAttribute("content", want); }
+  }
+  shell();
+
   var screen = null;
   window.setInterval(function () {
+    shell();
     fill();
     followConnection();
     var el = document.querySelector(".cw-page");

@@ -27,7 +27,7 @@ def test_an_unsent_edit_comes_back_after_a_reload_and_is_said(store):
     assert page.persist_draft() is False  # unchanged: no second write
     reloaded = _page(store)  # the same browser, after a reload: back to its seat by itself
     assert reloaded.form.entries[0].text.value == "Janji kota yang belum terkirim"
-    assert "belum terkirim dipulihkan" in reloaded.status.value
+    assert "belum terkirim sudah dikembalikan" in reloaded.status.value
 
 
 def test_a_sent_answer_drops_its_draft(store):
@@ -41,7 +41,7 @@ def test_a_sent_answer_drops_its_draft(store):
     assert store.draft(page.participant.id, DEFINITION) is None
     again = _page(store)
     assert again.form.entries[0].text.value == "Terkirim"
-    assert "dipulihkan" not in again.status.value
+    assert "dikembalikan" not in again.status.value
 
 
 def test_the_facilitator_moving_on_keeps_the_edit_in_the_store(store):

@@ -183,9 +183,9 @@ def test_check_says_ok_on_an_intact_file(demo):
 
 
 def test_integrity_problems_reports_damage_that_stops_even_the_schema(demo):
-    with open(demo, "r+b") as f:  # page 1 past the 100-byte header: the schema table
-        f.seek(200)
-        f.write(b"\xfe" * 3000)
+    with open(demo, "r+b") as f:  # all of page 1 past the 100-byte header: the schema table
+        f.seek(100)
+        f.write(b"\xfe" * (4096 - 100))
     problems = health.integrity_problems(demo)
     assert problems
     with pytest.raises(Exception) as info:

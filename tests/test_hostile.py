@@ -11,7 +11,6 @@ formula in a spreadsheet; numbers stay numbers.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import shutil

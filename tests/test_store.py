@@ -8,7 +8,6 @@ hand or read with plain sqlite3/PyYAML, never by calling the code under test a s
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import threading
 import time
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cityworkshop.content import load_pack
 from cityworkshop.errors import ActivityClosed, InvalidAnswer, NotFound, StoreError
 from cityworkshop.store import WorkshopStore
 

@@ -325,6 +325,9 @@ class Program(_Model):
     city: str
     audience: Text
     venue: Text
+    date: dt.date | None = None  # the day the program is (or was) held, when it is known
+    presenter: Text | None = None  # who leads the day
+    source: str | None = None  # where venue, date and presenter come from, with its year
     participants_expected: int = Field(ge=1)
     groups_default: int = Field(ge=1, le=50)
     frameworks: tuple[str, ...] = ()

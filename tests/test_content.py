@@ -163,6 +163,12 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def _venue_line(prog: Path) -> str:
+    """The program's ``venue:`` line, whatever venue it names."""
+    lines = prog.read_text(encoding="utf-8").splitlines(keepends=True)
+    return next(line for line in lines if line.startswith("venue:"))
+
+
 def _load_error(root: Path) -> ContentError:
     with pytest.raises(ContentError) as info:
         load_pack("tangsel-elp", root=root)
@@ -183,8 +189,7 @@ def _missing(problems: list[Problem], expected: list[tuple[str, str, str]]) -> l
 def _break_program(root: Path) -> None:
     prog = root / "programs" / "tangsel-elp.yaml"
     # missing field
-    _edit(prog, 'venue: {id: "Pusat pelatihan, Tangerang Selatan", '
-                'en: "Training centre, Tangerang Selatan"}\n', "")
+    _edit(prog, _venue_line(prog), "")
     # wrong type
     _edit(prog, "participants_expected: 40", 'participants_expected: "forty"')
     # unknown field
@@ -224,8 +229,7 @@ def test_overlapping_sessions_are_reported(pack_copy):
 
 def test_several_field_problems_in_one_file_are_all_listed(pack_copy):
     prog = pack_copy / "programs" / "tangsel-elp.yaml"
-    _edit(prog, 'venue: {id: "Pusat pelatihan, Tangerang Selatan", '
-                'en: "Training centre, Tangerang Selatan"}\n', "")
+    _edit(prog, _venue_line(prog), "")
     _edit(prog, "participants_expected: 40", 'participants_expected: "forty"')
     _edit(prog, "  - id: opening\n", "  - id: opening\n    colour: red\n")
     _edit(prog, '    start: "10:45"\n    end: "12:00"', '    start: "10:45"\n    end: "10:30"')

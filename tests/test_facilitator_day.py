@@ -258,16 +258,56 @@ def test_questions_by_votes_and_mark_answered(day: dict) -> None:
 # -- control panel -----------------------------------------------------------------------------
 
 
-def test_reveal_button_toggles_the_store(store: WorkshopStore) -> None:
+def test_reveal_and_hide_are_two_states_not_a_toggle(store: WorkshopStore) -> None:
     panel = ControlPanel(store, "branding-urgency", "id")
     assert store.is_revealed("branding-urgency")
-    assert panel.reveal_button.description == "Sembunyikan hasil"
-    panel.reveal_button.click()
-    assert not store.is_revealed("branding-urgency")
     assert panel.reveal_button.description == "Tampilkan hasil"
+    assert panel.hide_button.description == "Sembunyikan hasil"
+    assert panel.reveal_button.button_style == "info" and panel.hide_button.button_style == ""
+    panel.reveal_button.click()  # already shown: a second "Tampilkan" keeps it shown
+    assert store.is_revealed("branding-urgency")
+    panel.hide_button.click()
+    assert not store.is_revealed("branding-urgency")
     assert "Hasil disembunyikan" in text_of(panel.state.value)
+    assert panel.hide_button.button_style == "warning" and panel.reveal_button.button_style == ""
+    panel.hide_button.click()  # a double click of "Sembunyikan" keeps it hidden
+    assert not store.is_revealed("branding-urgency")
+    assert panel.reveal_button.description == "Tampilkan hasil"  # labels never swap
+    panel.reveal_button.click()
     panel.reveal_button.click()
     assert store.is_revealed("branding-urgency")
+    assert "Hasil tampil di layar" in text_of(panel.state.value)
+
+
+def test_the_same_state_twice_writes_nothing(store: WorkshopStore) -> None:
+    panel = ControlPanel(store, "branding-urgency", "en")
+    panel.hide_button.click()
+    before = len(store.events())
+    panel.hide_button.click()
+    assert len(store.events()) == before
+
+
+def test_live_results_follow_reveal_and_hide_at_once(store: WorkshopStore) -> None:
+    panel = ControlPanel(store, "branding-urgency", "id")
+    live = LiveResults(store, "branding-urgency", "id")
+    panel.hide_button.click()
+    assert live.refresh() is True  # the state moved: one redraw, no figure
+    assert live.figures == {} and t("results.hidden", "id") in live.hidden.value
+    panel.reveal_button.click()
+    assert live.refresh() is True
+    assert live.figures and live.hidden.value == ""
+
+
+def test_join_card_is_one_click_away_from_the_panel(store: WorkshopStore) -> None:
+    panel = ControlPanel(store, "branding-urgency", "id")
+    assert panel.join.layout.display == "none" and not panel.join.children
+    panel.join_button.value = True
+    assert panel.join.layout.display != "none"
+    card = panel.join.children[0]
+    for g in store.list_groups():
+        assert g.code in card.codes.value
+    panel.join_button.value = False
+    assert panel.join.layout.display == "none"
 
 
 def test_timer_start_and_stop(store: WorkshopStore) -> None:

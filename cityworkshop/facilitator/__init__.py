@@ -10,10 +10,12 @@ Answers are shown by group, never with participant names. All text is HTML-escap
 >>> ControlPanel(store, "disruptive-scoring")  # doctest: +SKIP
 >>> LiveResults(store, "disruptive-scoring")  # doctest: +SKIP
 >>> agenda_timeline(store)  # doctest: +SKIP
+>>> JoinCard(store)  # the link, QR code and group codes  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from .join import JoinCard
 from .material import material
 from .overview import agenda, agenda_timeline, group_codes, who_answered
 from .panel import ControlPanel, activity_progress
@@ -24,6 +26,7 @@ from .wall import AnswerWall
 __all__ = [
     "AnswerWall",
     "ControlPanel",
+    "JoinCard",
     "LiveResults",
     "QuestionList",
     "activity_progress",

@@ -80,9 +80,13 @@ class ControlPanel(widgets.VBox):
     ----------
     open_button, close_button, refresh_button : Button
         "Buka untuk peserta", "Tutup", "Perbarui".
-    reveal_button : Button
-        "Tampilkan hasil" when the results are hidden, "Sembunyikan hasil" when shown
-        (:meth:`WorkshopStore.reveal`).
+    reveal_button, hide_button : Button
+        "Tampilkan hasil" and "Sembunyikan hasil": two states, not a toggle. Each sets the state
+        it names (:meth:`show_results`, :meth:`hide_results`); a second click of "Tampilkan"
+        keeps the results shown. The button of the state in force is coloured and ticked.
+    join_button : ToggleButton
+        "Cara bergabung": shows the join card (link, QR code, group codes, "n of N joined",
+        :class:`~cityworkshop.facilitator.join.JoinCard`) inside the panel, or hides it again.
     minutes : BoundedIntText
         Length of the countdown in minutes.
     start_timer_button, stop_timer_button : Button
@@ -115,7 +119,11 @@ class ControlPanel(widgets.VBox):
         self.refresh_button = widgets.Button(description=t("panel.refresh", lang), icon="refresh",
                                              layout=auto)
         self.reveal_button = widgets.Button(description=t("panel.reveal", lang), icon="eye",
-                                            button_style="info", layout=auto)
+                                            layout=auto, tooltip=t("panel.reveal_tip", lang))
+        self.hide_button = widgets.Button(description=t("panel.hide", lang), icon="eye-slash",
+                                          layout=auto, tooltip=t("panel.hide_tip", lang))
+        self.join_button = widgets.ToggleButton(description=t("panel.join", lang), icon="qrcode",
+                                                layout=auto, tooltip=t("panel.join_tip", lang))
         self.next_button = widgets.Button(description=t("panel.next", lang), icon="forward",
                                           button_style="primary", layout=auto)
         self.minutes = widgets.BoundedIntText(value=DEFAULT_MINUTES, min=1, max=240,
@@ -129,6 +137,8 @@ class ControlPanel(widgets.VBox):
         for b, cls in ((self.open_button, "cw-open-button"), (self.close_button, "cw-close-button"),
                        (self.refresh_button, "cw-refresh-button"),
                        (self.reveal_button, "cw-reveal-button"),
+                       (self.hide_button, "cw-hide-button"),
+                       (self.join_button, "cw-join-button"),
                        (self.next_button, "cw-next-button"),
                        (self.start_timer_button, "cw-timer-start"),
                        (self.stop_timer_button, "cw-timer-stop")):
@@ -141,19 +151,22 @@ class ControlPanel(widgets.VBox):
         self.open_button.on_click(lambda _: self._open())
         self.close_button.on_click(lambda _: self._act(store.close_activity))
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.reveal_button.on_click(lambda _: self._act(
-            lambda aid: store.reveal(aid, not store.is_revealed(aid))))
+        self.reveal_button.on_click(lambda _: self.show_results())
+        self.hide_button.on_click(lambda _: self.hide_results())
+        self.join = widgets.Box(layout=widgets.Layout(display="none"))
+        self.join.add_class("cw-panel-join")
+        self.join_button.observe(self._on_join, "value")
         self.start_timer_button.on_click(lambda _: self._act(
             lambda aid: store.start_timer(aid, int(self.minutes.value) * 60)))
         self.stop_timer_button.on_click(lambda _: self._act(store.stop_timer))
         self.next_button.on_click(lambda _: self._advance())
         row = widgets.Layout(align_items="center", flex_flow="row wrap")
         buttons = widgets.HBox([self.open_button, self.close_button, self.reveal_button,
-                                self.next_button, self.refresh_button, self.state], layout=row)
+                                self.hide_button, self.next_button, self.state], layout=row)
         timer_row = widgets.HBox([self.minutes, self.start_timer_button, self.stop_timer_button,
-                                  self.timer], layout=row)
+                                  self.timer, self.join_button, self.refresh_button], layout=row)
         super().__init__([self.banner, title, buttons, timer_row, self.count, self.groups,
-                          self.message])
+                          self.message, self.join])
         self.add_class("cw-control-panel")
         self.refresh()
         if running_loop() is not None:
@@ -172,6 +185,34 @@ class ControlPanel(widgets.VBox):
         self.message.value = ""
         self.refresh()
         return True
+
+    def show_results(self) -> bool:
+        """Show this activity's results (on the projector and the phones); already shown: no
+        change. The live results follow within a fraction of a second (the change watcher)."""
+        return self._act(lambda aid: self._set_revealed(aid, True))
+
+    def hide_results(self) -> bool:
+        """Hide this activity's results until :meth:`show_results`; already hidden: no change."""
+        return self._act(lambda aid: self._set_revealed(aid, False))
+
+    def _set_revealed(self, aid: str, revealed: bool) -> None:
+        if self.store.is_revealed(aid) != revealed:
+            self.store.reveal(aid, revealed)
+
+    def _on_join(self, change: dict[str, Any]) -> None:
+        """Show the join card in the panel (built on first use), or hide it."""
+        if change["new"]:
+            if not self.join.children:
+                from .join import JoinCard
+
+                self.join.children = (JoinCard(self.store, self.lang),)
+            else:
+                for card in self.join.children:
+                    card.draw_link()
+                    card.refresh()
+            self.join.layout.display = None
+        else:
+            self.join.layout.display = "none"
 
     def _open(self) -> None:
         """Open this activity; one is open at a time, so say which one it closed."""
@@ -223,8 +264,12 @@ class ControlPanel(widgets.VBox):
         self.state.value = (f'<div class="cw-box"><span class="cw-state {cls}">'
                             f'{esc(t(key, lang))}</span> <span class="cw-src">{esc(shown)}'
                             "</span></div>")
-        self.reveal_button.description = t("panel.hide" if revealed else "panel.reveal", lang)
-        self.reveal_button.icon = "eye-slash" if revealed else "eye"
+        # two states: the button of the state in force is coloured and ticked; pressing it
+        # again changes nothing
+        self.reveal_button.button_style = "info" if revealed else ""
+        self.reveal_button.icon = "check" if revealed else "eye"
+        self.hide_button.button_style = "" if revealed else "warning"
+        self.hide_button.icon = "eye-slash" if revealed else "check"
         self.refresh_timer()
         n, total, per = self.progress()
         extra = {}

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -207,30 +205,19 @@ def _print_qr(url: str) -> None:
     segno.make(url, error="m").terminal(compact=True)
 
 
-def _lan_address() -> str | None:
-    """This machine's address on the venue network (no packet is sent)."""
-    import socket
+def _announce(url: str, host: str, port: int, lang: str, snapshots: str | None = None) -> Any:
+    """What ``serve`` prints: the page's address, the one phones open, its QR code."""
+    from .venue import join_url
 
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))  # UDP connect only picks a route; nothing is sent
-            return str(s.getsockname()[0])
-    except OSError:
-        return None
-
-
-def _announce(url: str, host: str, port: int, lang: str, snapshots: str | None = None) -> None:
     print(t("cli.serve_url", lang, url=url))
-    shown = url
-    if host in ("0.0.0.0", "::"):
-        ip = _lan_address()
-        if ip:
-            shown = f"http://{ip}:{port}/"
-            print(t("cli.serve_lan", lang, url=shown))
-    _print_qr(shown)
+    address = join_url(host, port)
+    if not address.local_only and address.url != url:
+        print(t("cli.serve_lan", lang, url=address.url))
+    _print_qr(address.url)
     if snapshots:
         print(snapshots)
     print(t("cli.serve_stop", lang))
+    return address
 
 
 def _ensure_port(host: str, port: int) -> None:
@@ -289,6 +276,21 @@ def _start_snapshots(args: argparse.Namespace) -> tuple[Any, str]:
                     folder=snapshot_folder(args.db))
 
 
+def _leave_page_address(db: Path, address: Any) -> Path | None:
+    """The page's address beside the database, for a JupyterLab started on its own."""
+    from .venue import write_page_file
+
+    try:
+        return write_page_file(db, address)
+    except OSError:  # a read-only folder: the notebooks then say how to find the page
+        return None
+
+
+def _forget_page_address(written: Path | None) -> None:
+    if written is not None:
+        written.unlink(missing_ok=True)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import start_participant_server
 
@@ -297,71 +299,104 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
                                       idle_minutes=args.idle_minutes)
     snaps = None
+    written = None
     try:
         _wait_for_server(server)
         snaps, where = _start_snapshots(args)
-        _announce(server.url, args.host, args.port, args.lang, where)
+        address = _announce(server.url, args.host, args.port, args.lang, where)
+        written = _leave_page_address(args.db, address)
         server.process.wait()
         raise _server_failed(server)  # it was not asked to stop
     except KeyboardInterrupt:
         pass
     finally:
+        _forget_page_address(written)
         if snaps is not None:
             snaps.stop()
         server.stop()
     return 0
 
 
-def _lab_folder(db: Path) -> Path:
-    """A work folder beside the database with copies of the guided notebooks.
-
-    The facilitator's saved outputs and edits stay there, not in the installed package.
-    """
-    folder = db.resolve().parent / f"{db.stem}-notebooks"
-    folder.mkdir(exist_ok=True)
-    for nb in sorted(notebooks_dir().glob("*.ipynb")):
-        if nb.name != "participant.ipynb" and not (folder / nb.name).exists():
-            shutil.copy2(nb, folder / nb.name)
-    return folder
+LAB_READY_S = 120.0  # JupyterLab's first start on a slow laptop
 
 
-def _lab_command(db: Path, port: int) -> tuple[list[str], dict[str, str], str]:
-    """JupyterLab on the work folder, on 127.0.0.1 only, with a token we print ourselves."""
-    import secrets
-
-    folder = _lab_folder(db)
-    token = secrets.token_hex(16)
-    env = dict(os.environ, CITYWORKSHOP_DB=str(db.resolve()))
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--ServerApp.allow_root=True")  # a facilitator's container or a CI machine
-    url = f"http://127.0.0.1:{port}/lab?token={token}  ({folder})"
-    return cmd, env, url
-
-
-def _start_lab(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _start_lab(launch: Any, log: Path) -> subprocess.Popen[bytes]:
     """JupyterLab as a child that ends with us (its own process group, PDEATHSIG on Linux).
 
-    It reads nothing from the terminal: Ctrl+C reaches this process only, which then stops
-    Lab with SIGTERM (Jupyter's clean shutdown, no "Shutdown this server?" question).
+    Its output goes to ``log``, not to the terminal. It reads nothing from the terminal:
+    Ctrl+C reaches this process only, which then stops Lab with SIGTERM (Jupyter's clean
+    shutdown, no "Shutdown this server?" question).
     """
     from .serve import child_options
 
-    return subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, **child_options())
+    with open(log, "ab") as out:
+        return subprocess.Popen(launch.cmd, env=launch.env, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT, **child_options())
+
+
+def _last_line(log: Path) -> str:
+    try:
+        lines = [x.strip() for x in log.read_text("utf-8", errors="replace").splitlines()]
+    except OSError:
+        return "-"
+    lines = [x for x in lines if x]
+    return lines[-1][:200] if lines else "-"
+
+
+def _wait_for_lab(lab: subprocess.Popen[bytes], launch: Any, log: Path) -> None:
+    """Wait until JupyterLab accepts connections, so that the link works when it is printed."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + LAB_READY_S
+    while time.monotonic() < deadline:
+        if lab.poll() is not None:
+            raise CityWorkshopError(key="cli.lab_failed_log", code=lab.returncode,
+                                    log=_last_line(log), path=log)
+        try:
+            with socket.create_connection(("127.0.0.1", launch.port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise CityWorkshopError(key="cli.lab_timeout", path=log)
+
+
+def _print_links(lang: str, lab_url: str, page: Any = None) -> None:
+    """The last lines of ``up``/``lab``: the two links (the facilitator's with its token)."""
+    print(flush=True)
+    if page is not None:
+        print(t("cli.up_page", lang, url=page.url))
+    print(t("cli.up_lab", lang, url=lab_url), flush=True)
+
+
+def _wait_lab(lab: subprocess.Popen[bytes], log: Path, lang: str) -> int:
+    if lab.wait() != 0:
+        print(t("cli.lab_failed_log", lang, code=lab.returncode, log=_last_line(log), path=log),
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    """The facilitator's JupyterLab alone (the participant page is ``serve``'s job)."""
+    from .lab import lab_command, logs_folder
     from .serve import stop_process
+    from .venue import find_page_address
 
     _store(args).close()
     _ensure_port("127.0.0.1", args.port)
-    cmd, env, url = _lab_command(args.db, args.port)
-    print(t("cli.lab_url", args.lang, url=url), flush=True)
-    proc = _start_lab(cmd, env)
+    page = find_page_address(args.db, environ={})  # a 'serve' already running for this db
+    launch = lab_command(args.db, args.port, args.lang, page)
+    log = logs_folder(args.db) / "lab.log"
+    proc = _start_lab(launch, log)
     try:
-        return proc.wait()
+        _wait_for_lab(proc, launch, log)
+        print(t("cli.logs", args.lang, folder=log.parent))
+        if page is None:
+            print(t("cli.lab_no_page", args.lang, db=args.db))
+        print(t("cli.serve_stop", args.lang))
+        _print_links(args.lang, launch.url, page)
+        return _wait_lab(proc, log, args.lang)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -369,31 +404,45 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    """Start the facilitator's JupyterLab and the participant page together (the main job)."""
+    """Start the facilitator's JupyterLab and the participant page together (the main job).
+
+    Quiet: the servers' output goes to ``<db>.logs/``; the output ends with the two links.
+    """
+    from .lab import lab_command, logs_folder
     from .serve import start_participant_server, stop_process
+    from .venue import join_url
 
     if args.demo and not args.db.exists():
         cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
     _store(args).close()
     _ensure_port(args.host, args.port)
     _ensure_port("127.0.0.1", args.lab_port)
-    cmd, env, url = _lab_command(args.db, args.lab_port)
+    address = join_url(args.host, args.port)
+    launch = lab_command(args.db, args.lab_port, args.lang, address)
+    logs = logs_folder(args.db)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
-                                      idle_minutes=args.idle_minutes)
+                                      idle_minutes=args.idle_minutes,
+                                      log_path=logs / "page.log")
     lab = None
     snaps = None
+    written = None
     try:
-        lab = _start_lab(cmd, env)
+        lab = _start_lab(launch, logs / "lab.log")
         _wait_for_server(server)
+        _wait_for_lab(lab, launch, logs / "lab.log")
         snaps, where = _start_snapshots(args)
-        _announce(server.url, args.host, args.port, args.lang, where)
-        print(t("cli.lab_url", args.lang, url=url), flush=True)
-        if lab.wait() != 0:
-            print(t("cli.lab_failed", args.lang, code=lab.returncode), file=sys.stderr)
-            return 2
+        written = _leave_page_address(args.db, address)
+        print(where)
+        print(t("cli.logs", args.lang, folder=logs))
+        if address.local_only:
+            print(t("cli.page_local_only", args.lang))
+        print(t("cli.serve_stop", args.lang))
+        _print_links(args.lang, launch.url, address)
+        return _wait_lab(lab, logs / "lab.log", args.lang)
     except KeyboardInterrupt:
         pass
     finally:
+        _forget_page_address(written)
         if snaps is not None:
             snaps.stop()
         if lab is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import secrets
 import shutil
 import sys
@@ -31,8 +32,8 @@ from pathlib import Path
 
 from .venue import PageAddress, page_environment
 
-__all__ = ["FIRST_NOTEBOOK", "LabLaunch", "lab_command", "lab_folder", "logs_folder",
-           "settings_folder"]
+__all__ = ["FIRST_NOTEBOOK", "LabLaunch", "kernel_language_info", "lab_command", "lab_folder",
+           "logs_folder", "prepare_notebook", "presenter_workspace", "settings_folder"]
 
 FIRST_NOTEBOOK = "00_ikhtisar.ipynb"
 
@@ -48,17 +49,57 @@ def _notebooks_dir() -> Path:
     return notebooks_dir()
 
 
+def kernel_language_info() -> dict[str, object]:
+    """The ``language_info`` that this Python's kernel (ipykernel) reports when it starts.
+
+    JupyterLab writes the kernel's ``language_info`` into the notebook's metadata as soon as
+    the kernel is up; when it differs from what the file holds (the Python version does, from
+    one laptop to the next), the notebook opens marked unsaved. The copies get this one.
+    """
+    return {"name": "python", "version": platform.python_version(), "mimetype": "text/x-python",
+            "codemirror_mode": {"name": "ipython", "version": 3}, "pygments_lexer": "ipython3",
+            "nbconvert_exporter": "python", "file_extension": ".py"}
+
+
+def prepare_notebook(path: Path) -> bool:
+    """Make a work copy open clean: this kernel's ``language_info``, and signed (trusted).
+
+    Only the metadata changes, and only when needed; returns whether the file was written.
+    """
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    nb = nbformat.read(path, as_version=4)
+    notary = NotebookNotary()
+    changed = nb.metadata.get("language_info") != kernel_language_info()
+    if changed:
+        nb.metadata["language_info"] = kernel_language_info()
+    if changed or not notary.check_signature(nb):
+        notary.sign(nb)
+        tmp = path.with_name(f".{path.name}.tmp")
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+        return True
+    return False
+
+
 def lab_folder(db: Path) -> Path:
     """A work folder beside the database with copies of the guided notebooks.
 
     The facilitator's saved outputs and edits stay there, not in the installed package; a
-    notebook already there is left as it is.
+    notebook already there keeps its cells (only :func:`prepare_notebook` touches its metadata).
     """
     folder = db.resolve().parent / f"{db.stem}-notebooks"
     folder.mkdir(exist_ok=True)
     for nb in sorted(_notebooks_dir().glob("*.ipynb")):
-        if nb.name != "participant.ipynb" and not (folder / nb.name).exists():
+        if nb.name == "participant.ipynb":
+            continue
+        if not (folder / nb.name).exists():
             shutil.copy2(nb, folder / nb.name)
+        try:
+            prepare_notebook(folder / nb.name)
+        except Exception as e:  # noqa: BLE001 - a notebook the facilitator broke still opens
+            print(f"{nb.name}: {e}", file=sys.stderr)
     return folder
 
 

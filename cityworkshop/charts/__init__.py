@@ -10,16 +10,17 @@ says so instead of an error.
 from __future__ import annotations
 
 import html
-from typing import Any
 import math
 import textwrap
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..content import Activity
 from ..i18n import t
+from . import _style as S
 
 __all__ = [
     "gap_chart",
@@ -33,8 +34,8 @@ __all__ = [
     "word_chart",
 ]
 
-FONT_SIZE = 16
-HEIGHT = 560
+FONT_SIZE = S.FONT
+HEIGHT = S.MAIN_HEIGHT
 _DIMENSION_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad")
 _COLORSCALE = "RdYlGn"
 _REASON_CHARS = 220
@@ -70,12 +71,15 @@ def _template() -> go.layout.Template:
         grid = {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"}
         _TEMPLATE = go.layout.Template(layout={
             "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": white.colorway,
-            "colorscale": white.colorscale, "font": {"color": "#2a3f5f"},
-            "xaxis": {**grid, "automargin": True}, "yaxis": {**grid, "automargin": True},
+            "colorscale": white.colorscale,
             "polar": {"bgcolor": "white",
                       "radialaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"},
                       "angularaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"}},
         })
+        fonts = S.layout_fonts()
+        _TEMPLATE.layout = _merge(_TEMPLATE.layout.to_plotly_json(), _merge(fonts, {
+            "font": {"color": "#2a3f5f"},
+            "xaxis": {**grid, "automargin": True}, "yaxis": {**grid, "automargin": True}}))
     return _TEMPLATE
 
 
@@ -94,15 +98,16 @@ def _base_layout(fig: go.Figure, title: str, lang: str, demo: bool, **layout: An
     """The house layout (title, demo banner, template, fonts) plus a chart's own ``layout``,
     set in one assignment: ``update_layout`` goes through plotly's relayout machinery and cost
     2-3x as much (about 12 ms against 5 ms a chart), the biggest share of a refresh."""
-    subtitle = {"text": _escape(t("demo.banner", lang)), "font": {"color": "#b3261e", "size": 15}}
+    subtitle = {"text": _escape(t("demo.banner", lang)),
+                "font": {"color": "#b3261e", "size": S.SUBTITLE}}
     base = {
-        "title": {"text": _escape(title), "font": {"size": 22}, "x": 0.02, "xanchor": "left",
-                  **({"subtitle": subtitle} if demo else {})},
+        "title": {"text": _escape(title), "font": {"size": S.TITLE}, "x": 0.02,
+                  "xanchor": "left", **({"subtitle": subtitle} if demo else {})},
         "template": _template(),
-        "font": {"size": FONT_SIZE},
-        "height": HEIGHT,
-        "margin": {"t": 110 if demo else 80, "l": 40, "r": 40, "b": 40},
-        "hoverlabel": {"font": {"size": 15}, "align": "left"},
+        "font": {"size": S.FONT},
+        "height": S.MAIN_HEIGHT,
+        "margin": {"t": S.top_margin(demo), "l": 40, "r": 40, "b": 40},
+        "hoverlabel": {"font": {"size": S.HOVER}, "align": "left"},
     }
     fig.layout = _merge(fig.layout.to_plotly_json(), _merge(base, layout))
     return fig
@@ -112,12 +117,12 @@ def _empty(title: str, lang: str, demo: bool) -> go.Figure:
     """A figure that says there is nothing to show yet."""
     fig = go.Figure()
     _base_layout(fig, title, lang, demo,
-        height=320,
+        height=S.EMPTY_HEIGHT,
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[{"text": _escape(t("chart.empty", lang)), "showarrow": False,
                       "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                      "font": {"size": 22, "color": "#555"}}],
+                      "font": {"size": S.TITLE, "color": "#555"}}],
     )
     return fig
 
@@ -183,15 +188,18 @@ def radar_chart(
                            f"%{{r:.2f}}<br>{_escape(t('chart.count', lang))}: %{{customdata}}"
                            "<extra></extra>"),
         ))
+    # Main chart: fits under the control panel. The legend sits to the right of the polar
+    # area, the criteria (wrapped) around it, in the margins kept for them.
     _base_layout(fig, title, lang, demo,
-        height=640,
+        height=S.MAIN_HEIGHT,
         polar={"radialaxis": {"range": [activity.scale_min, activity.scale_max],
-                              "dtick": 1, "tickfont": {"size": 13},
+                              "dtick": 1, "tickfont": {"size": S.SMALL},
                               "angle": 90 - 180 / max(len(order), 1)},  # between two items
-               "angularaxis": {"tickfont": {"size": 14}, "direction": "clockwise"}},
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.16,
-                "font": {"size": 18}},
-        margin={"l": 140, "r": 140, "t": 160 if demo else 120, "b": 110},  # room for labels
+               "angularaxis": {"tickfont": {"size": S.SMALL}, "direction": "clockwise"},
+               "domain": {"x": [0.0, 1.0]}},
+        legend={"x": 0.76, "xanchor": "left", "y": 0.5, "yanchor": "middle",
+                "font": {"size": S.VALUE}},
+        margin={"l": 120, "r": 20, "t": S.top_margin(demo) + 52, "b": 52},  # room for labels
     )
     return fig
 
@@ -245,7 +253,7 @@ def heatmap_chart(
     labels = _item_labels(activity, lang)
     values = [_nan_to_none(row) for row in matrix.to_numpy(dtype="float64").tolist()]
     text = [["" if v is None else f"{v:.1f}" for v in row] for row in values]
-    x = [_wrap(labels.get(item, item), 12) for item in matrix.columns]
+    x = [_wrap(labels.get(item, item), 11) for item in matrix.columns]
     y = [_escape(g) for g in matrix.index]
     fig = go.Figure([dict(type="heatmap",
         z=values,
@@ -253,20 +261,21 @@ def heatmap_chart(
         y=y,
         text=text,
         texttemplate="%{text}",
-        textfont={"size": 18},
+        textfont={"size": S.VALUE},
         customdata=_reason_cells(matrix, reasons),
         zmin=activity.scale_min,
         zmax=activity.scale_max,
         colorscale=_COLORSCALE,
         xgap=2,
         ygap=2,
-        colorbar={"title": {"text": _escape(t("chart.mean", lang))}, "dtick": 1},
+        colorbar={**S.colorbar(_escape(t("chart.mean", lang))), "dtick": 1},
         hovertemplate=("<b>%{y}</b><br>%{x}<br>" + _escape(t("chart.mean", lang))
                        + ": %{z:.1f}<br>%{customdata}<extra></extra>"),
     )])
+    lines = max(x_label.count("<br>") + 1 for x_label in x)
     _base_layout(fig, title, lang, demo,
-        height=max(360, 150 + 60 * len(y) + 90),
-        xaxis={"side": "bottom", "tickangle": 0, "tickfont": {"size": 13}},
+        height=S.clamp(S.top_margin(demo) + 56 * len(y) + S.LINE * lines + 40),
+        xaxis={"side": "bottom", "tickangle": 0, "tickfont": {"size": S.SMALL}},
         yaxis={"autorange": "reversed", "title": {"text": _escape(t("chart.group", lang))}},
     )
     return fig
@@ -310,7 +319,7 @@ def gap_chart(
         text=[f"{g:+.1f}" for g in rows["gap"]],
         textposition="outside",
         cliponaxis=False,
-        textfont={"size": 17},
+        textfont={"size": S.VALUE},
         marker={"color": "#1f5fa8"},
         customdata=rows[["now", "target"]].to_numpy().tolist(),
         hovertemplate=(f"<b>%{{y}}</b><br>{now_label}: %{{customdata[0]:.2f}}<br>"
@@ -320,10 +329,10 @@ def gap_chart(
     top = max(float(rows["gap"].max()), 0.0)
     low = min(float(rows["gap"].min()), 0.0)
     _base_layout(fig, title, lang, demo,
-        height=max(360, 140 + 44 * len(rows)),
+        height=S.clamp(S.top_margin(demo) + 110 + 38 * len(rows)),
         xaxis={"title": {"text": _escape(t("chart.gap", lang))},
                "range": [low - 0.1 if low < 0 else 0, top * 1.15 + 0.1], "zeroline": True},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 16},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": S.FONT},
                "ticksuffix": "  "},
         bargap=0.25,
     )
@@ -331,9 +340,9 @@ def gap_chart(
 
 
 # One module per activity kind; imported last: they use the helpers above.
-from .matrix import matrix_chart  # noqa: E402
-from .peer import peer_chart  # noqa: E402
-from .plan import roadmap_chart  # noqa: E402
-from .points import points_chart  # noqa: E402
-from .scale_bars import scale_bars_chart  # noqa: E402
-from .text import word_chart  # noqa: E402
+from .matrix import matrix_chart
+from .peer import peer_chart
+from .plan import roadmap_chart
+from .points import points_chart
+from .scale_bars import scale_bars_chart
+from .text import word_chart

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from ..content import Activity, Axis
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _translucent, _wrap
+from . import _style as S
 
 __all__ = ["matrix_chart"]
 
@@ -24,10 +25,10 @@ _COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00", "#
 _QUADRANT_FILLS = ("#fff4e5", "#e8f5e9", "#f3f4f6", "#e3f2fd")  # TL, TR, BL, BR
 
 
-def _axis_title(axis: Axis, lang: str) -> str:
+def _axis_title(axis: Axis, lang: str, sep: str = "  ") -> str:
     label = _escape(axis.label.get(lang))
     if axis.low and axis.high:
-        return (f"<b>{label}</b>  ({_escape(axis.low.get(lang))} → "
+        return (f"<b>{label}</b>{sep}({_escape(axis.low.get(lang))} → "
                 f"{_escape(axis.high.get(lang))})")
     return f"<b>{label}</b>"
 
@@ -125,10 +126,10 @@ def matrix_chart(
             r = row.iloc[0]
             traces.append(dict(type="scatter",
                 x=[r["x_mean"]], y=[r["y_mean"]], mode="markers+text", legendgroup=item,
-                name=_wrap(f"{number[item]}. {labels.get(item, item)}", 34),
+                name=_wrap(f"{number[item]}. {labels.get(item, item)}", 42),
                 text=[str(number[item])],
                 textposition="middle center",
-                textfont={"size": 16, "color": "white"},
+                textfont={"size": S.SMALL, "color": "white"},
                 marker={"size": 34, "color": colour, "line": {"width": 2, "color": "white"}},
                 customdata=[[int(r["count"])]],
                 hovertemplate=(f"<b>{name}</b><br>{avg}<br>{x_name}: %{{x:.2f}}<br>"
@@ -157,19 +158,19 @@ def matrix_chart(
         annotations.append({
             "text": _wrap(quad.get(lang), 26), "xref": "paper", "yref": "paper",
             "x": px, "y": py, "xanchor": xanchor, "yanchor": yanchor, "showarrow": False,
-            "align": xanchor, "font": {"size": 15, "color": "#374151"},
+            "align": xanchor, "font": {"size": S.SMALL, "color": "#374151"},
             "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 4,
         })
     _base_layout(fig, title, lang, demo,
-        height=720 if not demo else 760,
+        height=S.MAIN_HEIGHT,  # the main chart: under the control panel on one screen
         shapes=shapes,
         annotations=annotations,
         xaxis={"range": [x0, x1], "dtick": 1, "title": {"text": _axis_title(xa, lang)},
                "showgrid": False, "zeroline": False},
-        yaxis={"range": [y0, y1], "dtick": 1, "title": {"text": _axis_title(ya, lang)},
+        yaxis={"range": [y0, y1], "dtick": 1, "title": {"text": _axis_title(ya, lang, "<br>")},
                "showgrid": False, "zeroline": False},
-        legend={"font": {"size": 14}, "itemsizing": "constant", "x": 1.02, "y": 1,
-                "yanchor": "top", "tracegroupgap": 4},
-        margin={"l": 80, "r": 20, "t": 110 if demo else 80, "b": 70},
+        legend={"font": {"size": S.SMALL}, "itemsizing": "constant", "x": 1.02, "y": 1,
+                "yanchor": "top", "tracegroupgap": 2},
+        margin={"l": 80, "r": 20, "t": S.top_margin(demo), "b": 64},
     )
     return fig

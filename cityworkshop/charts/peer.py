@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from ..content import Activity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _wrap
+from . import _style as S
 
 __all__ = ["peer_chart"]
 
@@ -60,20 +61,19 @@ def peer_chart(
             x=x, y=means, name=_wrap(labels.get(item, item), 26),
             marker={"color": _COLOURS[k % len(_COLOURS)]},
             text=["" if m is None else f"{m:.1f}" for m in means],
-            textposition="outside", cliponaxis=False, textfont={"size": 16},
+            textposition="outside", cliponaxis=False, textfont={"size": S.SMALL},
             customdata=counts,
             hovertemplate=(f"<b>%{{x}}</b><br>{name}<br>{mean_l}: %{{y:.2f}}<br>"
                            f"{count_l}: %{{customdata}}<extra></extra>"),
         ))
     _base_layout(fig, title, lang, demo,
         barmode="group",
-        height=600,
+        height=S.MAIN_HEIGHT,  # the main chart: under the control panel on one screen
         xaxis={"title": {"text": _escape(t("chart.presenting_group", lang))},
-               "tickfont": {"size": 16}, "type": "category"},
+               "tickfont": {"size": S.FONT}, "type": "category"},
         yaxis={"title": {"text": mean_l}, "range": [0, activity.scale_max + 0.6], "dtick": 1},
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
-                "font": {"size": 15}},
-        margin={"t": 170 if demo else 140},
+        legend={"x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                "font": {"size": S.SMALL}, "tracegroupgap": 6},
         bargap=0.2,
         bargroupgap=0.05,
     )

@@ -14,10 +14,12 @@ import plotly.graph_objects as go
 from ..content import Item
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _wrap
+from . import _style as S
 
 __all__ = ["points_chart"]
 
-_LABEL_CHARS = 90
+_LABEL_CHARS = 140  # two lines of _WRAP
+_WRAP = 72
 
 
 def _short(text: str, n: int = _LABEL_CHARS) -> str:
@@ -38,9 +40,13 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 def points_chart(
-    summary: pd.DataFrame, items: Sequence[Item], lang: str = "id", *, demo: bool = False
+    summary: pd.DataFrame, items: Sequence[Item], lang: str = "id", *, demo: bool = False,
+    height: int | None = S.MAIN_HEIGHT,
 ) -> go.Figure:
     """Items ranked by points, the most chosen on top; items with 0 points stay visible.
+
+    As many of the top items as fit ``height`` are drawn (at least three; the title then says
+    "n of N"); ``height=None`` draws them all, as tall as they need.
 
     Parameters
     ----------
@@ -54,10 +60,14 @@ def points_chart(
     demo
         Show the demo banner under the title.
 
+    height
+        The most px the figure may take (the main chart of a points activity shares the screen
+        with the control panel), or None.
+
     Returns
     -------
     Figure
-        One horizontal ``bar`` trace: x = points, in the order of ``summary``.
+        One horizontal ``bar`` trace: x = points, in the order of ``summary`` (its first rows).
     """
     title = t("chart.points_title", lang)
     if summary.empty or int(summary["points"].sum()) == 0:
@@ -69,8 +79,25 @@ def points_chart(
         text = it.label.get(lang) if it else str(item_id)
         group = it.help.get(lang) if it and it.help else ""
         prefix = f"{group}: " if group else ""
-        labels.append(_wrap(prefix + _short(text), 40))
+        labels.append(_wrap(prefix + _short(text), _WRAP))
         hovers.append(_wrap(prefix + text, 60))
+    fixed = S.top_margin(demo) + 70  # title, x axis and its title
+
+    def rows_px(label: str) -> int:
+        return S.LINE * (label.count("<br>") + 1) + 16
+
+    shown = len(labels)
+    if height is not None:
+        used, shown = fixed, 0
+        for label in labels:
+            if used + rows_px(label) > height and shown >= 3:
+                break
+            used += rows_px(label)
+            shown += 1
+    total = len(labels)
+    if shown < total:
+        title = f"{title} ({t('chart.top_of', lang, n=shown, total=total)})"
+        summary, labels, hovers = summary.iloc[:shown], labels[:shown], hovers[:shown]
     points_label = _escape(t("chart.points", lang))
     voters_label = _escape(t("chart.voters", lang))
     fig = go.Figure([dict(type="bar",
@@ -80,18 +107,18 @@ def points_chart(
         text=[str(int(p)) for p in summary["points"]],
         textposition="outside",
         cliponaxis=False,
-        textfont={"size": 18},
+        textfont={"size": S.VALUE},
         customdata=[[h, int(v)] for h, v in zip(hovers, summary["voters"], strict=True)],
         marker={"color": "#e07b00"},
         hovertemplate=(f"%{{customdata[0]}}<br><b>{points_label}: %{{x}}</b><br>"
                        f"{voters_label}: %{{customdata[1]}}<extra></extra>"),
     )])
-    lines = sum(label.count("<br>") + 1 for label in labels)
     top = float(summary["points"].max())
+    need = fixed + sum(rows_px(label) for label in labels)
     _base_layout(fig, title, lang, demo,
-        height=max(360, 170 + 22 * lines + 12 * len(labels)),
+        height=max(S.EMPTY_HEIGHT, need if height is None else min(need, height)),
         xaxis={"title": {"text": points_label}, "range": [0, top * 1.12 + 0.5]},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 15},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": S.SMALL},
                "ticklabelstandoff": 10, "type": "category"},
         bargap=0.25,
     )

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from ..content import Activity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _wrap
+from . import _style as S
 
 __all__ = ["scale_bars_chart"]
 
@@ -59,7 +60,7 @@ def scale_bars_chart(
         text=[f"{m:.1f}  (n={c})" for m, c in zip(rows["mean"], counts, strict=True)],
         textposition="outside",
         cliponaxis=False,
-        textfont={"size": 17},
+        textfont={"size": S.VALUE},
         customdata=counts,
         marker={"color": "#1f5fa8"},
         hovertemplate=(f"<b>%{{y}}</b><br>{mean_label}: %{{x:.2f}}<br>"
@@ -69,13 +70,18 @@ def scale_bars_chart(
     ticks = list(range(lo, hi + 1))
     ticktext = [f"{v}<br>{_wrap(activity.scale_labels[v].get(lang), 14)}"
                 if v in activity.scale_labels else str(v) for v in ticks]
-    _base_layout(fig, title, lang, demo,
-        height=max(360, 200 + 70 * len(rows)),
+    y_lines = sum(label.count("<br>") + 1 for label in (_wrap(labels.get(i, i), 28)
+                                                         for i in rows.index))
+    x_lines = max(text.count("<br>") + 1 for text in ticktext)
+    _base_layout(fig, title, lang, demo,  # the main chart: under the control panel
+        height=S.clamp(S.top_margin(demo) + 30 + max(S.LINE * y_lines + 12 * len(rows),
+                                                    44 * len(rows)) + S.LINE * x_lines,
+                       S.MAIN_HEIGHT),
         xaxis={"range": [lo - 0.5 if lo > 0 else lo, hi + 0.9], "tickvals": ticks,
-               "ticktext": ticktext, "tickfont": {"size": 14}, "zeroline": False},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 16},
+               "ticktext": ticktext, "tickfont": {"size": S.SMALL}, "zeroline": False},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": S.FONT},
                "ticklabelstandoff": 10},
-        margin={"b": 100},
+        margin={"b": 20},
         bargap=0.3,
     )
     return fig

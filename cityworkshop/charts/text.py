@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from ..i18n import t
 from . import _base_layout, _empty, _escape
+from . import _style as S
 
 __all__ = ["word_chart"]
 
@@ -42,16 +43,16 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
         text=[str(int(c)) for c in freqs["count"]],
         textposition="outside",
         cliponaxis=False,
-        textfont={"size": 16},
+        textfont={"size": S.FONT},
         marker={"color": "#2a9d8f"},
         hovertemplate=f"<b>%{{y}}</b><br>{count_label}: %{{x}}<extra></extra>",
     )])
     _base_layout(fig, title, lang, demo,
-        height=max(360, 140 + 34 * len(freqs)),
+        height=S.clamp(S.top_margin(demo) + 80 + 24 * len(freqs)),  # at most one screen
         xaxis={"title": {"text": count_label},
                "range": [0, float(freqs["count"].max()) * 1.12 + 0.5],
                "dtick": 1 if freqs["count"].max() <= 10 else None},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 17},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": S.SMALL},
                "ticklabelstandoff": 10, "type": "category"},
         bargap=0.2,
     )

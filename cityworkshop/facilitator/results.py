@@ -119,11 +119,14 @@ class LiveResults(widgets.VBox):
         self.body = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
         self.refresh_button.on_click(lambda _: self.refresh(force=True))
         self.auto.observe(self._on_auto, names="value")
-        header = widgets.HBox([self.refresh_button, self.auto, self.updated],
-                              layout=widgets.Layout(align_items="center"))
-        title = widgets.HTML(f'{CSS}<div class="cw-box"><h3>{esc(t("results.heading", lang))}: '
+        # One row above the charts (title, refresh, time): the first chart shares the screen
+        # with the control panel (charts/_style.py: MAIN_HEIGHT).
+        title = widgets.HTML(f'{CSS}<div class="cw-box"><h3 style="margin:4px 16px 4px 0">'
+                             f'{esc(t("results.heading", lang))}: '
                              f"{esc(activity.title.get(lang))}</h3></div>")
-        super().__init__([self.banner, title, header, self.message, self.hidden, self.body])
+        header = widgets.HBox([title, self.refresh_button, self.auto, self.updated],
+                              layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
+        super().__init__([self.banner, header, self.message, self.hidden, self.body])
         self.add_class("cw-live-results")
         try:
             self.refresh(force=True)
@@ -177,6 +180,7 @@ class LiveResults(widgets.VBox):
         self._signature = signature
         demo, revealed = signature[0], signature[1]
         if not revealed:
+            self.banner.layout.display = None
             self.figures = {}
             for out in self.outputs.values():
                 out.outputs = ()
@@ -186,6 +190,9 @@ class LiveResults(widgets.VBox):
             return True
         self.hidden.value = ""
         self.body.layout.display = None
+        # A chart first carries the demo banner under its title: one banner, not two.
+        charts_first = bool(self.outputs) and self.activity.kind != "text"
+        self.banner.layout.display = "none" if charts_first and demo else None
         draw = getattr(self, f"_draw_{self.activity.kind}")
         self.figures = draw(rows, demo)
         for name, out in self.outputs.items():
@@ -251,7 +258,8 @@ class LiveResults(widgets.VBox):
         steps = A.plan_steps(A.answers_frame(rows))
         owners = self.store.pack.city.opds
         self.steps.value = self._steps_html(steps)
-        return {"roadmap": C.roadmap_chart(steps, self.activity, owners, self.lang, demo=demo)}
+        return {"roadmap": C.roadmap_chart(steps, self.activity, owners, self.lang, demo=demo,
+                                           per_group=True)}  # a group at a time: one screen
 
     def _draw_questions(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
         self.questions.update(rows)

@@ -44,6 +44,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psutil
@@ -59,7 +60,10 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 390, "height": 844}
-ACTIVITIES = ("branding-definition", "reflection")  # two text forms, participant scope
+# The facilitator's "next" from here on, through four kinds (text, scale, matrix, plan), as the
+# branding block of the reference day runs; then one jump to an activity that is not the next.
+START = "presentation-feedback"
+JUMP = "reflection"  # a text form: the submits are timed on it
 OURS_FORM, BARE_FORM = ".cw-code input", ".widget-slider"
 MiB = 2**20
 
@@ -225,16 +229,17 @@ def pct(values: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-async def wait_sessions(servers: list[Server], timeout: float) -> dict[str, tuple[int, float]]:
-    """Poll each server's session count until 0; its last count and seconds waited."""
+async def wait_sessions(servers: list[Server], timeout: float, target: int = 0
+                        ) -> dict[str, tuple[int, float]]:
+    """Poll each server's session count until ``target``; its last count and seconds waited."""
     t0 = time.monotonic()
     left = {s.label: s for s in servers}
     out: dict[str, tuple[int, float]] = {}
     while left and time.monotonic() - t0 < timeout:
         for label, s in list(left.items()):
             n = s.sessions()
-            if n == 0:
-                out[label] = (0, time.monotonic() - t0)
+            if n <= target:
+                out[label] = (n, time.monotonic() - t0)
                 del left[label]
         await asyncio.sleep(0.5)
     for label, s in left.items():
@@ -284,7 +289,8 @@ async def loads(browser, server: Server, k: int, foreign: list[str]) -> dict:
 
 async def open_pages(browser, server: Server, n: int, codes: list[str] | None,
                      foreign: list[str], parallel: int,
-                     frames: dict[int, list[float]] | None = None) -> tuple[list, float]:
+                     frames: dict[int, list[float]] | None = None,
+                    cdps: dict[int, object] | None = None) -> tuple[list, float]:
     """N contexts on the server's page (ours: joined to a group); their pages, seconds taken.
 
     With ``frames``: the arrival times (CDP timestamps, the same clock as
@@ -305,6 +311,8 @@ async def open_pages(browser, server: Server, n: int, codes: list[str] | None,
                 cdp.on("Network.webSocketFrameReceived",
                        lambda e, got=got: got.append(float(e["timestamp"])))
                 await cdp.send("Network.enable")
+                if cdps is not None:
+                    cdps[id(page)] = cdp
             await page.goto(server.url, wait_until="commit")
             await page.locator(server.form).wait_for(state="visible", timeout=180_000)
             if codes:
@@ -318,37 +326,88 @@ async def open_pages(browser, server: Server, n: int, codes: list[str] | None,
     return opened, time.monotonic() - t0
 
 
-async def follow(store: WorkshopStore, server: Server, pages: list, rounds: int,
-                 frames: dict[int, list[float]]) -> dict[str, list[float]]:
-    """Open the two activities in turn; time from open_activity to the form on every page,
-    split by the websocket frames: the server's first and last frame before the form shows."""
-    out: dict[str, list[float]] = {"visible": [], "first": [], "last": [], "cpu": [],
-                                   "quiet": []}
-    for r in range(rounds):
-        aid = ACTIVITIES[r % 2]
-        title = store.activity(aid).title.get("id")
+def ahead_wait() -> float:
+    """How long the pages take, at most, to build the next form ahead after a change."""
+    from cityworkshop import participant
 
-        async def seen(page, t0: float) -> float:
-            await page.locator("h2.cw-h", has_text=title).first.wait_for(state="visible",
-                                                                         timeout=60_000)
-            await page.locator(".cw-entry-text-1 textarea").wait_for(state="visible",
-                                                                     timeout=60_000)
+    return participant.LOOKAHEAD_SECONDS + participant.LOOKAHEAD_SPREAD + 2.0
+
+
+async def set_frozen(cdps: dict[int, object], pages: list, frozen: bool) -> None:
+    """Freeze (or wake) the renderers of ``pages``: a frozen page stays connected and its
+    browser still receives every websocket frame, but it draws nothing, as a phone that draws
+    on its own CPU costs this machine nothing."""
+    state = "frozen" if frozen else "active"
+    await asyncio.gather(*(cdps[id(p)].send("Page.setWebLifecycleState", {"state": state})
+                           for _, p in pages))
+
+
+READY = "button.cw-send:visible, button.cw-ask:visible"  # a form's "Kirim", the board's "Tanya"
+
+
+async def follow(store: WorkshopStore, server: Server, pages: list, rounds: int,
+                 frames: dict[int, list[float]], cdps: dict[int, object],
+                 drawn: int) -> dict[str, Any]:
+    """The facilitator's "next" once with every page drawn by this browser, then ``rounds``
+    times with ``drawn`` pages drawn and the others frozen, then one jump; time from the
+    store's change to the new form (its heading and "Kirim") on the drawn pages; the websocket
+    frames split it: the server's first and last frame to each of the pages (frozen ones too).
+    Between changes every page is awake and builds the next form ahead: its CPU is measured."""
+    out: dict[str, Any] = {}
+    steps = ([("all", None, len(pages))] + [("next", None, drawn)] * rounds
+             + [("jump", JUMP, drawn)])
+    c0 = server.cpu()
+    await asyncio.sleep(ahead_wait())  # the pages joined just now build the first form ahead
+    ahead_cpu = [server.cpu() - c0]
+    for how, aid, n_drawn in steps:
+        rec = out.setdefault(how, {"visible": [], "first": [], "last": [], "served": [],
+                                   "cpu": [], "quiet": [], "kinds": [], "caught_up": []})
+        target = aid or store.next_activity()
+        assert target is not None, "the program ended before the rounds did"
+        activity = store.activity(target)
+        title = activity.title.get("id")
+        rec["kinds"].append(activity.kind)
+
+        async def seen(page, title: str = title) -> float:
+            await page.locator("h2.cw-h:visible", has_text=title).first.wait_for(
+                timeout=120_000)
+            await page.locator(READY).first.wait_for(timeout=120_000)
             return time.monotonic()
 
+        shown, frozen = pages[:n_drawn], pages[n_drawn:]
+        if frozen:
+            await set_frozen(cdps, frozen, True)
         quiet_from = time.monotonic()
         await asyncio.sleep(1.0)  # frames while nothing changes (none expected)
         c0, t0 = server.cpu(), time.monotonic()
-        out["quiet"].append(sum(1 for v in frames.values() for x in v if quiet_from <= x < t0))
-        store.open_activity(aid)
-        done = await asyncio.gather(*(seen(p, t0) for _, p in pages))
-        out["cpu"].append(server.cpu() - c0)
-        for (_, page), t_seen in zip(pages, done):
-            out["visible"].append(t_seen - t0)
+        rec["quiet"].append(sum(1 for v in frames.values() for x in v if quiet_from <= x < t0))
+        if aid is None:
+            store.advance()
+        else:
+            store.open_activity(aid)
+        done = await asyncio.gather(*(seen(p) for _, p in shown))
+        t_all = max(done)
+        rec["cpu"].append(server.cpu() - c0)
+        for (_, page), t_seen in zip(shown, done):
+            rec["visible"].append(t_seen - t0)
             mine = [x for x in frames.get(id(page), []) if t0 <= x <= t_seen]
             if mine:
-                out["first"].append(min(mine) - t0)
-                out["last"].append(max(mine) - t0)
-        await asyncio.sleep(0.5)
+                rec["first"].append(min(mine) - t0)
+                rec["last"].append(max(mine) - t0)
+        if frozen:  # the server's part for the frozen pages: its frames, up to the drawn ones
+            await asyncio.sleep(0.5)
+            for _, page in frozen:
+                mine = [x for x in frames.get(id(page), []) if t0 <= x <= t_all]
+                if mine:
+                    rec["served"].append(max(mine) - t0)
+            t1 = time.monotonic()
+            await set_frozen(cdps, frozen, False)
+            await asyncio.gather(*(seen(p) for _, p in frozen))  # every phone got it
+            rec["caught_up"].append(time.monotonic() - t1)
+        c1 = server.cpu()
+        await asyncio.sleep(ahead_wait())
+        ahead_cpu.append(server.cpu() - c1)
+    out["ahead_cpu"] = ahead_cpu
     return out
 
 
@@ -356,13 +415,27 @@ async def submits(pages: list) -> list[float]:
     """On each page in turn: type an answer, then time "Kirim" to "Terkirim"."""
     times: list[float] = []
     for n, (_, page) in enumerate(pages):
-        await page.locator(".cw-entry-text-1 textarea").fill(f"Kota yang ramah pejalan kaki {n}")
+        await page.locator(".cw-entry-text-1 textarea:visible").fill(
+            f"Kota yang ramah pejalan kaki {n}")
         await asyncio.sleep(0.2)  # the typed value reaches the server, as when a person types
         t0 = time.monotonic()
-        await page.locator("button.cw-send").first.click()
+        await page.locator("button.cw-send:visible").first.click()
         await page.locator("button.cw-edit").wait_for(state="visible", timeout=60_000)
         times.append(time.monotonic() - t0)
     return times
+
+
+async def reload_all(pages: list, times: int, parallel: int) -> None:
+    """Each page reloads ``times`` times and comes back to its seat and form (no typing)."""
+    gate = asyncio.Semaphore(parallel)
+
+    async def one(page) -> None:
+        for _ in range(times):
+            async with gate:
+                await page.reload(wait_until="commit")
+                await page.locator(READY).first.wait_for(timeout=180_000)
+
+    await asyncio.gather(*(one(p) for _, p in pages))
 
 
 async def close_all(pages: list) -> None:
@@ -376,6 +449,8 @@ async def settle_rss(server: Server, seconds: float = 3.0) -> float:
 
 async def run(args, ours: Server, bare: Server, store: WorkshopStore) -> dict:
     codes = [g.code for g in store.list_groups()]
+    store.open_activity(START)  # the room has done the activities before START; "next" goes on
+    store.close_activity(START)
     res: dict = {"ours": {}, "bare": {}}
     foreign = {"ours": [], "bare": []}
     res["ours"]["rss_fresh"], res["bare"]["rss_fresh"] = ours.rss(), bare.rss()
@@ -395,18 +470,28 @@ async def run(args, ours: Server, bare: Server, store: WorkshopStore) -> dict:
         # 1. + 3. ours with N pages joined
         print(f"[ours] opening {args.pages} pages ...", flush=True)
         frames: dict[int, list[float]] = {}
+        cdps: dict[int, object] = {}
         c0 = ours.cpu()
         pages, took = await open_pages(browser, ours, args.pages, codes, foreign["ours"],
-                                       args.parallel, frames)
+                                       args.parallel, frames, cdps)
         res["ours"]["open_s"], res["ours"]["open_cpu"] = took, ours.cpu() - c0
         res["ours"]["rssN"] = await settle_rss(ours)
         res["ours"]["threadsN"] = ours.threads()
         res["ours"]["sessionsN"] = ours.sessions()
-        print("[ours] facilitator opens activities ...", flush=True)
-        res["ours"]["follow"] = await follow(store, ours, pages, args.rounds, frames)
+        print("[ours] facilitator moves the room on ...", flush=True)
+        res["ours"]["follow"] = await follow(store, ours, pages, args.rounds, frames, cdps,
+                                             min(args.drawn, args.pages))
         print("[ours] submits ...", flush=True)
         res["ours"]["submit"] = await submits(pages)
-        res["ours"]["rss_after_use"] = ours.rss()
+        res["ours"]["rss_after_use"] = await settle_rss(ours)
+        # 4a. every phone reloads its page `reloads` times (a locked phone, a lost signal):
+        # the sessions left behind are released after the idle time, memory back to its level
+        print(f"[ours] every page reloads {args.reloads} times ...", flush=True)
+        await reload_all(pages, args.reloads, args.parallel)
+        res["ours"]["reload_sessions"] = ours.sessions()
+        waited = await wait_sessions([ours], args.idle_minutes * 60 + 60, target=len(pages))
+        res["ours"]["reload_released"] = waited["ours"]
+        res["ours"]["rss_reloaded"] = await settle_rss(ours, 2.0)
         for aid in store.open_activities():  # the waiting screen again for the second wave
             store.close_activity(aid)
         await close_all(pages)
@@ -454,7 +539,12 @@ def report(args, r: dict, wall: float) -> str:
     n, m = args.pages, args.second_wave
     o_pp = (o["rssN"] - o["rss0"]) / n
     b_pp = (b["rssN"] - b["rss0"]) / n
-    fol, sub = o["follow"], o["submit"]
+    fol, sub = o["follow"]["next"], o["submit"]
+    jump, every = o["follow"]["jump"], o["follow"]["all"]
+    drawn = min(args.drawn, n)
+    rel_n, rel_s = o["reload_released"]
+    reload_ok = o["rss_reloaded"] <= o["rss_after_use"] * 1.10 and rel_n <= n
+    ahead_cpu = o["follow"]["ahead_cpu"]
     vis = fol["visible"]
     f50, f95, s50, s95 = pct(vis, 50), pct(vis, 95), pct(sub, 50), pct(sub, 95)
     o_back = o["rss_idle"] <= o["rss0"] * 1.10
@@ -500,20 +590,42 @@ def report(args, r: dict, wall: float) -> str:
         f"| <= 0.3 | {verdict(o['reload_bytes'] <= 0.3e6)} |",
         f"| **requests to a host other than 127.0.0.1 (whole run, every page)** | "
         f"**{o['foreign']}** | {b['foreign']} | | 0 | {verdict(o['foreign'] == 0)} |",
-        f"| **open_activity -> new form visible on every page, p50 / p95 ({len(vis)} = {n} "
-        f"pages x {args.rounds} rounds) (s)** | **{f50:.2f} / {f95:.2f}** (max {max(vis):.2f}) "
+        f"| **the facilitator's `next` -> new form visible on a phone, {n} pages connected, "
+        f"{drawn} drawn, p50 / p95 ({len(vis)} = {drawn} pages x {args.rounds} rounds: "
+        f"{', '.join(fol['kinds'])}) (s)** | **{f50:.2f} / {f95:.2f}** (max {max(vis):.2f}) "
         f"| | | p95 <= 1 | {verdict(f95 <= 1)} |",
-        f"| of which: open_activity -> the server's first websocket frame to the page, "
+        "| by kind, p95 (s) | " + ", ".join(
+            f"{kind} {pct(fol['visible'][i * drawn:(i + 1) * drawn], 95):.2f}"
+            for i, kind in enumerate(fol["kinds"])) + " | | | | |",
+        f"| of which: `next` -> the server's first websocket frame to a drawn page, "
         f"p50 / p95 (s) | {p5095(fol['first'])} | | | | |",
-        f"| of which: open_activity -> the last frame before the form showed, p50 / p95 (s) | "
+        f"| of which: `next` -> the last frame before the form showed, p50 / p95 (s) | "
         f"{p5095(fol['last'])} | | | | |",
-        f"| server CPU per activity change, all {n} pages (s) | {cpu_change:.2f} "
+        f"| `next` -> the server's last frame to each of the {n - drawn} frozen pages, "
+        f"p50 / p95 (s) | {p5095(fol['served'])} | | | | |",
+        f"| the frozen pages woken: all showing the form after (s, mean) | "
+        f"{statistics.mean(fol['caught_up']):.2f} | | | | |" if fol["caught_up"] else "",
+        f"| `next` with all {n} pages drawn by this one browser on the server's "
+        f"{os.cpu_count()} cores ({', '.join(every['kinds'])}), p50 / p95 (s) | "
+        f"{p5095(every['visible'])} (max {max(every['visible']):.2f}) | | | | |",
+        f"| server CPU per `next`, all {n} pages (s) | {cpu_change:.2f} "
         f"({cpu_change / n * 1000:.0f} ms per page) | | | | |",
+        f"| server CPU building the next form ahead, hidden, after each change, all {n} pages "
+        f"(s) | {statistics.mean(ahead_cpu):.2f} ({statistics.mean(ahead_cpu) / n * 1000:.0f} "
+        f"ms per page, spread over {ahead_wait() - 2:.0f} s) | | | | |",
+        f"| a jump to an activity that is not the next ({JUMP}: form built on the spot) -> "
+        f"visible on every page, p50 / p95 (s) | {p5095(jump['visible'])} (max "
+        f"{max(jump['visible']):.2f}; server CPU {statistics.mean(jump['cpu']):.2f}) | | | | |",
+        f"| server RSS, {n} pages connected after use (MiB) / after every page reloaded "
+        f"{args.reloads} times ({o['reload_sessions']} sessions) and the idle time "
+        f"({rel_n} sessions left after {rel_s:.0f} s) (MiB) | **{o['rss_after_use']:.0f} / "
+        f"{o['rss_reloaded']:.0f}** ({o['rss_reloaded'] / o['rss_after_use'] - 1:+.0%}) | | | "
+        f"within 10% | {verdict(reload_ok)} |",
         f"| **\"Kirim\" -> \"Terkirim\", each page in turn, {n} pages open, p50 / p95 (s)** | "
         f"**{s50:.2f} / {s95:.2f}** (max {max(sub):.2f}) | | | p95 <= 0.3 | "
         f"{verdict(s95 <= 0.3)} |",
-        f"| server RSS {o['released'][1]:.0f} s / {b['released'][1]:.0f} s after the last page "
-        f"closed (MiB) | {o['rss_idle']:.0f} ({o['rss_idle'] / o['rss0'] - 1:+.0%} of 0 pages) | "
+        f"| every page closed: server RSS {o['released'][1]:.0f} s / {b['released'][1]:.0f} s "
+        f"after the last one (MiB) | {o['rss_idle']:.0f} ({o['rss_idle'] / o['rss0'] - 1:+.0%} of 0 pages) | "
         f"{b['rss_idle']:.0f} ({b['rss_idle'] / b['rss0'] - 1:+.0%}) | | within 10% of 0 pages | "
         f"ours {verdict(o_back)}, bare {verdict(b_back)} |",
         f"| sessions left after the idle time: ours open page sessions, bare virtual kernels | "
@@ -530,11 +642,11 @@ def report(args, r: dict, wall: float) -> str:
         f"{o['threadsN']} / {o['threads_idle']} | {b['threads0']} / {b['threadsN']} / "
         f"{b['threads_idle']} | | | |")
     hosts = o["foreign_hosts"] + b["foreign_hosts"]
-    quiet = sum(fol["quiet"])
+    quiet = sum(fol["quiet"]) + sum(jump["quiet"])
     text = [
         f"{machine()}; one headless Chromium 390x844, one context per phone; {n} pages, "
-        f"{args.loads} timed loads, {args.rounds} rounds alternating {ACTIVITIES[0]} / "
-        f"{ACTIVITIES[1]}; idle time {args.idle_minutes:g} min; whole run {wall:.0f} s.",
+        f"{args.loads} timed loads, {args.rounds} times `next` after {START}, then a jump to "
+        f"{JUMP}; idle time {args.idle_minutes:g} min; whole run {wall:.0f} s.",
         "",
         f"Command: `{command()}`",
         "",
@@ -553,10 +665,11 @@ def report(args, r: dict, wall: float) -> str:
         f"{o['open_s']:.0f} s to open and join the {n} pages, {args.parallel} at a time); on "
         "real phones the rendering is spread over the phones. The websocket frame times "
         "(CDP `Network.webSocketFrameReceived`, same clock) split a follow time into the "
-        "server's part (its page poll, every 1 s, and building the form) and the browser's; "
+        "server's part (the change watcher, every 0.1 s, and showing the form) and the "
+        "browser's; "
         f"{quiet} frames arrived in the quiet second before each change.",
         "",
-        *rows,
+        *[r for r in rows if r],
         "",
         f"Hosts other than 127.0.0.1: {', '.join(hosts) if hosts else 'none'}. Sessions: ours "
         "counts the open participant page sessions (`--count-route`), the bare one Solara's "
@@ -573,6 +686,9 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40, help="connected pages (phones)")
     ap.add_argument("--loads", type=int, default=5, help="timed sequential page loads")
     ap.add_argument("--rounds", type=int, default=4, help="activity openings to time")
+    ap.add_argument("--reloads", type=int, default=5, help="reloads of every page")
+    ap.add_argument("--drawn", type=int, default=5,
+                    help="pages drawn (timed) at each change; the others are frozen meanwhile")
     ap.add_argument("--parallel", type=int, default=4, help="pages opened at the same time")
     ap.add_argument("--second-wave", type=int, default=None,
                     help="pages opened again on the released server (default: half of --pages; "

@@ -15,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import random
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,6 +59,23 @@ SAFETY_SECONDS = 15.0
 #: how often an unsent edit is kept in the store (only when it changed): a reload loses at most
 #: this much typing
 DRAFT_SECONDS = 3.0
+#: after a screen change, a page builds the form of the activity the facilitator most likely
+#: opens next (``store.next_activity()``), hidden, so that "next" only swaps it in. Each page
+#: waits this long plus a random part of LOOKAHEAD_SPREAD: forty pages do not all build at once.
+LOOKAHEAD_SECONDS = 2.0
+LOOKAHEAD_SPREAD = 8.0
+
+
+@dataclass
+class _Ahead:
+    """A form built ahead of time for the activity most likely next (not shown yet)."""
+
+    activity_id: str
+    lang: str
+    group_id: int | None
+    items: tuple[Any, ...]
+    form: Any
+    picker: widgets.Dropdown | None
 
 
 def _points_on_deleted(answer: dict[str, Any], items: tuple[Any, ...]) -> int:
@@ -136,6 +156,10 @@ class ParticipantPage:
         self.countdown = Countdown(self.lang)
         self.body = widgets.VBox()
         self.body.add_class("cw-body")
+        #: the next activity's form, built ahead (:meth:`prepare_next`), not yet shown
+        self._ahead: _Ahead | None = None
+        self._ahead_due: float | None = None
+        self._parts: dict[tuple[Any, ...], widgets.Widget] = {}  # headings of the shown form
         self.status = widgets.HTML()
         self.status.add_class("cw-status")
         self.is_demo = self.store.info().is_demo
@@ -170,13 +194,8 @@ class ParticipantPage:
         self.edit_button.on_click(self._guard(lambda _b: self._show_form()))
         self.sent_info = widgets.HTML()
         self.sent_info.add_class("cw-sent")
-        # option value 0 = "- pilih kelompok -" (group ids start at 1)
-        self.about_picker = widgets.Dropdown(options=[("", 0)], value=0,
-                                             layout=widgets.Layout(width="100%"))
-        self.about_picker.add_class("cw-about")
         self._syncing = False  # True while the page itself changes the picker's options
-        self.about_picker.observe(self._guard(lambda _c: None if self._syncing else
-                                              self.choose_about(self.about_picker.value or None)), "value")
+        self.about_picker = self._new_picker()
 
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
                                     self.body])
@@ -331,6 +350,8 @@ class ParticipantPage:
         if screen != self.screen:  # a CSS hook: the page's script scrolls to the top on change
             self.widget.remove_class(f"cw-screen-{self.screen}")
             self.widget.add_class(f"cw-screen-{screen}")
+            self._ahead_due = (time.monotonic() + LOOKAHEAD_SECONDS
+                               + random.random() * LOOKAHEAD_SPREAD)
         self.screen = screen
         self._render()
 
@@ -369,16 +390,7 @@ class ParticipantPage:
             self.body.children = [heading(activity.title.get(lang), activity.prompt.get(lang)),
                                   self.status, self.board]
         elif self.screen == "form" and self.form is not None:
-            activity = self.form.activity
-            scope = (t("form.group_scope", lang, group=self.group.name if self.group else "")
-                     if activity.scope == "group" else t("form.participant_scope", lang))
-            parts: list[widgets.Widget] = [
-                heading(activity.title.get(lang), activity.prompt.get(lang), scope)]
-            if activity.about == "groups":
-                parts += self._about_parts()
-            self.form.layout.display = (
-                "none" if activity.about == "groups" and self.about is None else None)
-            self.body.children = [*parts, self.status, self.form]
+            self.body.children = self._form_children(self.form, self.about_picker, self.about)
         elif self.screen == "sent":
             self.edit_button.description = t("sent.edit", lang)
             self.switch_button.description = t("join.switch", lang)
@@ -400,19 +412,51 @@ class ParticipantPage:
         self.seat_info.value = f'<p class="cw-note cw-seat-note">{text}</p>' if seat else ""
         return self.seat_info
 
-    def _about_parts(self) -> list[widgets.Widget]:
+    def _form_children(self, form: Any, picker: widgets.Dropdown,
+                       about: int | None) -> list[widgets.Widget]:
+        """The form screen's parts: heading, (the picker of the rated group), status, form.
+
+        The heading and picker box are kept while they stay the same, so that showing a form
+        built ahead (:meth:`prepare_next`) sends the browser nothing new to draw."""
+        lang, activity = self.lang, form.activity
+        scope = (t("form.group_scope", lang, group=self.group.name if self.group else "")
+                 if activity.scope == "group" else t("form.participant_scope", lang))
+        key = ("heading", activity.id, lang, scope)
+        if key not in self._parts:
+            self._parts[key] = heading(activity.title.get(lang), activity.prompt.get(lang), scope)
+        parts: list[widgets.Widget] = [self._parts[key]]
+        if activity.about == "groups":
+            parts += self._about_parts(picker, about)
+        form.layout.display = "none" if activity.about == "groups" and about is None else None
+        return [*parts, self.status, form]
+
+    def _new_picker(self) -> widgets.Dropdown:
+        """A picker of the group a peer answer is about (option 0: "- pilih kelompok -")."""
+        picker = widgets.Dropdown(options=[("", 0)], value=0, layout=widgets.Layout(width="100%"))
+        picker.add_class("cw-about")
+
+        def chosen(change: Any) -> None:
+            if not self._syncing and change["owner"] is self.about_picker:
+                self.choose_about(change["owner"].value or None)
+        picker.observe(self._guard(chosen), "value")
+        return picker
+
+    def _about_parts(self, picker: widgets.Dropdown, about: int | None) -> list[widgets.Widget]:
         """The picker of the group being rated: every group but one's own."""
         assert self.group is not None
         others = [(g.name, g.id) for g in self.store.list_groups() if g.id != self.group.id]
         options = [(t("page.about_pick", self.lang), 0), *others]
         self._syncing = True
         try:
-            if list(self.about_picker.options) != options:
-                self.about_picker.options = options
-            self.about_picker.value = self.about if self.about in dict(others).values() else 0
+            if list(picker.options) != options:
+                picker.options = options
+            picker.value = about if about in dict(others).values() else 0
         finally:
             self._syncing = False
-        return [about_box(self.about_picker, self.lang, chosen=self.about is not None)]
+        key = ("about", id(picker), self.lang, about is not None)
+        if key not in self._parts:
+            self._parts[key] = about_box(picker, self.lang, chosen=about is not None)
+        return [self._parts[key]]
 
     def _who_html(self) -> str:
         return who_html(self.participant.name if self.participant else None,
@@ -436,18 +480,27 @@ class ParticipantPage:
         if activity.about == "groups":
             remembered = [k[1] for k in self._drafts if k[0] == activity_id and k[1] is not None]
             self.about = remembered[-1] if remembered else None
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and (ahead.activity_id, ahead.lang, ahead.items, ahead.group_id) != (
+                activity_id, self.lang, self._items, self.group.id if self.group else None):
+            ahead = None  # built for another activity, language or group, or the ideas changed
         try:
-            self._load_answer()
+            self._load_answer(ahead.form if ahead is not None else None)
         except (ImportError, ValueError):
             log.exception("participant page: no form for %s (%s)", activity_id, activity.kind)
             self.form = None
             self._go("unsupported")
             return
+        self._parts = {k: v for k, v in self._parts.items()  # only this screen's parts
+                       if k[1] in (activity_id, id(self.about_picker))}
+        if ahead is not None and ahead.picker is not None:
+            self.about_picker = ahead.picker
         self._go("form")
 
-    def _load_answer(self) -> None:
+    def _load_answer(self, built: Any = None) -> None:
         """Build the form of the open activity with the latest answer (about the chosen group),
-        then put back an unsent edit kept in memory."""
+        or fill the form ``built`` ahead with it; then put back an unsent edit kept in memory
+        or in the store."""
         assert self.participant is not None and self.activity_id is not None
         activity = self.store.activity(self.activity_id)
         latest = None
@@ -455,7 +508,12 @@ class ParticipantPage:
             latest = self.store.latest_answer(self.activity_id, self.participant.id,
                                               about=self.about)
         answer = {k: v for k, v in latest.answer.items() if k != "about"} if latest else None
-        self.form = self._make_form(answer)
+        if built is not None:
+            self.form = built
+            if answer is not None:
+                built.set_value(answer)
+        else:
+            self.form = self._make_form(answer)
         self._loaded = (latest.id if latest else None, self.form.value)
         draft = self._drafts.pop((self.activity_id, self.about), None)
         if draft is None:  # typed before a reload, or on a page that was closed
@@ -501,12 +559,43 @@ class ParticipantPage:
         self._saved_draft = value
         return kept
 
-    def _make_form(self, answer: dict[str, Any] | None) -> Any:
-        assert self.activity_id is not None
-        form = form_for(self.store.activity(self.activity_id), self.lang, items=self._items,
-                        owners=self._owners, initial=answer)
+    def _make_form(self, answer: dict[str, Any] | None, activity: Any = None,
+                   items: tuple[Any, ...] | None = None) -> Any:
+        assert activity is not None or self.activity_id is not None
+        form = form_for(activity or self.store.activity(self.activity_id or ""), self.lang,
+                        items=self._items if items is None else items, owners=self._owners,
+                        initial=answer)
         form.on_submit(self._guard(lambda f: self.submit()))
         return form
+
+    def prepare_next(self) -> bool:
+        """Build the form of the activity the facilitator most likely opens next, not shown yet,
+        so that the switch costs the server almost nothing: its widgets exist already, on the
+        server and in the phone's browser (not drawn: hidden copies of a form in the page
+        would be read by screen readers' "find" and match twice for scripts). Used only if
+        that activity, language, group and its items are still the same when it opens. True
+        when it built one."""
+        if self.participant is None or self.screen == "join":
+            return False
+        nid = self.store.next_activity()
+        if nid is None or nid == self.activity_id:
+            return False
+        group_id = self.group.id if self.group else None
+        if self._ahead is not None and (self._ahead.activity_id, self._ahead.lang,
+                                        self._ahead.group_id) == (nid, self.lang, group_id):
+            return False
+        activity = self.store.activity(nid)
+        if activity.kind == "questions":
+            return False  # the board is live (questions and votes arrive): built when it opens
+        items = self.store.items_of(activity)
+        try:
+            form = self._make_form(None, activity, items)
+        except (ImportError, ValueError):
+            return False
+        picker = self._new_picker() if activity.about == "groups" else None
+        self._ahead = _Ahead(nid, self.lang, group_id, items, form, picker)
+        self._form_children(form, picker or self.about_picker, None)  # its heading, kept
+        return True
 
     def _refresh_unedited_form(self) -> None:
         """Show a group member's newer answer, but only while this participant has not edited."""
@@ -618,6 +707,12 @@ class ParticipantPage:
                     self.persist_draft()
                 except Exception:
                     log.exception("participant page: keeping the draft failed")
+            if self._ahead_due is not None and time.monotonic() >= self._ahead_due:
+                self._ahead_due = None
+                try:
+                    self.prepare_next()
+                except Exception:
+                    log.exception("participant page: building the next form failed")
             if not changed:
                 continue
             waited = 0.0

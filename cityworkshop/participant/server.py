@@ -89,6 +89,7 @@ def new_page() -> Any:
     from . import ParticipantPage
 
     store, watcher = _store_and_watcher()
+    _start_trimmer()
     page = ParticipantPage(store, os.environ.get("CITYWORKSHOP_LANG") or None, watcher=watcher)
     _pages.add(page)
     return page.show()
@@ -97,6 +98,53 @@ def new_page() -> Any:
 def live_pages() -> int:
     """Pages of this process whose session is still open (closed ones are freed)."""
     return sum(1 for p in list(_pages) if getattr(p.widget, "comm", None) is not None)
+
+
+# -- memory back to its level once pages are gone --------------------------------------------
+
+TRIM_SECONDS = 10.0  # how often the process looks whether pages went away
+
+
+def _malloc_trim() -> bool:
+    """Hand freed heap memory back to the system (glibc keeps it for reuse otherwise: after
+    forty pages closed, the process stayed about 35% above its level). False off glibc."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+def release_memory() -> None:
+    """Collect the cycles of closed pages' widgets, then return freed memory to the system."""
+    import gc
+
+    gc.collect()
+    _malloc_trim()
+
+
+def _watch_memory() -> None:
+    last = live_pages()
+    while True:
+        threading.Event().wait(TRIM_SECONDS)
+        now = live_pages()
+        if now < last:  # sessions were released (the idle time passed): give memory back
+            release_memory()
+        last = now
+
+
+_trimmer_started = False
+
+
+def _start_trimmer() -> None:
+    global _trimmer_started
+    with _shared_lock:
+        if _trimmer_started:
+            return
+        _trimmer_started = True
+    threading.Thread(target=_watch_memory, name="cityworkshop-trim", daemon=True).start()
 
 
 # -- the gate around Solara's routes ----------------------------------------------------------

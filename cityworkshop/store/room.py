@@ -132,15 +132,32 @@ class RoomState:
 
         Returns the activity now open, or None after the last one.
         """
-        order = [a.id for a in self.pack.program.activities]
         current = self.current_activity()
-        nxt = order[0] if current is None else (
-            order[order.index(current) + 1] if order.index(current) + 1 < len(order) else None)
+        nxt = self.next_activity()
         if current is not None:
             self.close_activity(current)
         if nxt is not None:
             self.open_activity(nxt)
         return nxt
+
+    def next_activity(self) -> str | None:
+        """The activity :meth:`advance` would open: the one after the open activity in the
+        program; with none open, the one after the activity opened last (the room carries on
+        where it was, also after a manual close); the first one on a new workshop; None after
+        the last one. The participant page builds this one's form ahead, hidden."""
+        order = [a.id for a in self.pack.program.activities]
+        st = activity_state_table
+        with self._read() as conn:
+            rows = conn.execute(select(st.c.activity_id, st.c.is_open)
+                                .where(st.c.opened_at.is_not(None))
+                                .order_by(st.c.opened_at.desc())).all()
+        known = [(aid, bool(is_open)) for aid, is_open in rows if aid in order]
+        if not known:
+            return order[0] if order else None
+        open_ids = [aid for aid, is_open in known if is_open]
+        last = open_ids[0] if open_ids else known[0][0]
+        i = order.index(last) + 1
+        return order[i] if i < len(order) else None
 
     def events(self) -> list[dict[str, Any]]:
         with self._read() as conn:

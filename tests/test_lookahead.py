@@ -1,0 +1,162 @@
+"""The participant page builds the next activity's form ahead, hidden, and "next" swaps it in."""
+
+from __future__ import annotations
+
+import pytest
+
+from cityworkshop.participant import ParticipantPage
+from cityworkshop.store import WorkshopStore
+
+
+def _join(page: ParticipantPage, code: str, name: str = "") -> None:
+    page.code.value = code
+    page.name.value = name
+    page.join_button.click()
+
+
+@pytest.fixture
+def order(store: WorkshopStore) -> list[str]:
+    return [a.id for a in store.pack.program.activities]
+
+
+def _page(store: WorkshopStore, group: int = 0, name: str = "Ayu") -> ParticipantPage:
+    page = ParticipantPage(store, lang="id")
+    _join(page, store.list_groups()[group].code, name)
+    return page
+
+
+def _fill_first(form) -> str:
+    """Score the first item of a scale form on every dimension; its id."""
+    item, dims = next(iter(form.scores.items()))
+    for w in dims.values():
+        w.value = form.activity.scale_min + 1
+    return item
+
+
+def test_next_activity_follows_the_program_and_carries_on_after_a_close(
+        store: WorkshopStore, order: list[str]) -> None:
+    assert store.next_activity() == order[0]  # a new workshop starts at the top
+    store.open_activity(order[2])
+    assert store.next_activity() == order[3]
+    store.close_activity(order[2])
+    # a manual close: "next" carries on after it (it used to start the day again)
+    assert store.next_activity() == order[3]
+    assert store.advance() == order[3]
+    store.open_activity(order[-1])
+    assert store.next_activity() is None
+
+
+def test_next_forms_are_built_ahead_and_swapped_in(store: WorkshopStore,
+                                                   order: list[str]) -> None:
+    page = _page(store)
+    assert page.screen == "wait"
+    assert page.prepare_next() is True
+    prepared = page._ahead.form
+    assert prepared.activity.id == order[0]
+    assert prepared not in page.body.children  # built, not shown: the waiting screen stays
+    assert page.prepare_next() is False  # already built: nothing more to do
+    store.advance()
+    page.poll()
+    assert page.screen == "form" and page.form is prepared
+    assert page.form in page.body.children and page._ahead is None
+    # it is a working form: the answer reaches the store
+    item = _fill_first(page.form)
+    page.form.send_button.click()
+    assert page.screen == "sent", page.form.status.value
+    assert {r["item_id"] for r in store.answer_rows(order[0])} == {item}
+
+
+def test_a_form_built_ahead_for_another_activity_is_not_used(store: WorkshopStore,
+                                                             order: list[str]) -> None:
+    page = _page(store)
+    page.prepare_next()
+    prepared = page._ahead.form
+    store.open_activity(order[4])  # the facilitator jumps
+    page.poll()
+    assert page.screen == "form" and page.form is not prepared
+    assert page.form.activity.id == order[4] and page.form in page.body.children
+
+
+def test_a_form_built_ahead_in_another_language_is_rebuilt(store: WorkshopStore,
+                                                           order: list[str]) -> None:
+    page = _page(store)
+    page.prepare_next()
+    prepared = page._ahead.form
+    page.set_lang("en")
+    store.advance()
+    page.poll()
+    assert page.form is not prepared and page.form.lang == "en"
+
+
+def test_a_form_built_ahead_gets_the_groups_answer_given_meanwhile(
+        store: WorkshopStore, order: list[str]) -> None:
+    group_scoped = next(a for a in store.pack.program.activities
+                        if a.scope == "group" and a.kind == "scale" and a.about != "groups")
+    i = order.index(group_scoped.id)
+    if i:
+        store.open_activity(order[i - 1])
+    ayu, budi = _page(store, name="Ayu"), _page(store, name="Budi")
+    assert ayu.prepare_next() and ayu._ahead is not None
+    prepared = ayu._ahead.form
+    store.open_activity(group_scoped.id)
+    budi.poll()
+    item = _fill_first(budi.form)
+    budi.form.send_button.click()
+    assert budi.screen == "sent", budi.form.status.value
+    ayu.poll()
+    assert ayu.form is prepared  # the form drawn ahead, filled with the group's answer
+    assert ayu.form.value["scores"][item] == budi.form.value["scores"][item]
+
+
+def test_points_built_ahead_are_rebuilt_when_new_ideas_came_in(store: WorkshopStore,
+                                                               order: list[str]) -> None:
+    ideas = next(a for a in store.pack.program.activities if a.kind == "points")
+    source = order[order.index(ideas.id) - 1]
+    assert store.activity(source).kind == "text"
+    store.open_activity(source)
+    page = _page(store)
+    page.poll()
+    assert page.prepare_next()
+    prepared = page._ahead.form
+    entry = page.form.entries[0]
+    entry.text.value = "Trotoar teduh di seluruh kecamatan"
+    if entry.item is not None:
+        entry.item.value = entry.item.options[1][1]
+    page.form.send_button.click()
+    assert page.screen == "sent", page.form.status.value
+    store.advance()
+    page.poll()
+    assert page.form.activity.id == ideas.id and page.form is not prepared
+    labels = [it.label.get("id") for it in page._items]
+    assert any("Trotoar teduh" in label for label in labels)
+
+
+def test_a_peer_form_built_ahead_has_its_own_group_picker(store: WorkshopStore,
+                                                          order: list[str]) -> None:
+    peer = next(a for a in store.pack.program.activities if a.about == "groups")
+    store.open_activity(order[order.index(peer.id) - 1])
+    page = _page(store)
+    page.poll()
+    old_picker = page.about_picker
+    assert page.prepare_next()
+    store.advance()
+    page.poll()
+    assert page.form.activity.id == peer.id and page.about_picker is not old_picker
+    own = store.list_groups()[0].id
+    offered = [v for _, v in page.about_picker.options if v]
+    assert offered and own not in offered
+    assert page.form.layout.display == "none"  # until the rated group is chosen
+    page.about_picker.value = offered[0]
+    assert page.about == offered[0] and page.form.layout.display is None
+    old_picker.value = 0  # the old picker is gone from the screen: it changes nothing
+    assert page.about == offered[0]
+
+
+def test_no_form_is_built_ahead_before_joining_or_after_the_last_activity(
+        store: WorkshopStore, order: list[str]) -> None:
+    page = ParticipantPage(store)
+    assert page.prepare_next() is False and page._ahead is None
+    _join(page, store.list_groups()[0].code)
+    store.open_activity(order[-1])
+    page.poll()
+    assert page.prepare_next() is False

@@ -116,21 +116,21 @@ def _config_folder(db: Path) -> Path:
     return db.with_name(db.name + ".lab")
 
 
-def presenter_workspace(notebook: str = FIRST_NOTEBOOK) -> dict[str, object]:
-    """The workspace JupyterLab starts with: ``notebook`` open, both sidebars closed."""
-    nid = f"notebook:{notebook}"
+def presenter_workspace() -> dict[str, object]:
+    """The workspace JupyterLab starts with: both sidebars closed, nothing open.
+
+    The link opens the notebook (``/doc/tree/<notebook>``); a notebook kept in the workspace
+    would come back instead of the one on the screen when the facilitator switches to editing.
+    """
     return {
         "data": {
             "layout-restorer:data": {
-                "main": {"dock": {"type": "tab-area", "currentIndex": 0, "widgets": [nid]},
-                         "current": nid},
                 "down": {"size": 0, "widgets": []},
                 "left": {"collapsed": True, "visible": True, "widgets": ["filebrowser"]},
                 "right": {"collapsed": True, "visible": False, "widgets": []},
                 "relativeSizes": [0, 1, 0],
                 "top": {"simpleVisibility": True},
             },
-            nid: {"data": {"path": notebook, "factory": "Notebook"}},
         },
         "metadata": {"id": "default"},
     }

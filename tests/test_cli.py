@@ -212,11 +212,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _read_until_token(proc, deadline_s: float = 150) -> list[str]:
+    """The command's output up to its JupyterLab link (the line with the token)."""
+    import time
+
+    lines = []
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if "token=" in line:
+            break
+    return lines
+
+
 def test_up_starts_lab_and_participant_page_and_stops_both(tmp_path):
-    """The README's main job: a demo workshop, JupyterLab and the participant page together."""
+    """The README's main job: a demo workshop, JupyterLab and the participant page together,
+    quietly: the servers' logs go to a file it names, the last two lines are the two links."""
     import signal
     import socket
-    import time
     import urllib.request
 
     db = tmp_path / "demo.db"
@@ -224,35 +240,61 @@ def test_up_starts_lab_and_participant_page_and_stops_both(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "up", "--demo", "--db",
                              str(db), "--port", str(page_port), "--lab-port", str(lab_port),
                              "--lang", "en"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=tmp_path)
     try:
-        lab_url = None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and lab_url is None:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            if "/lab?token=" in line:
-                lab_url = line.split("JupyterLab: ", 1)[1].split()[0]
-        assert lab_url, "no JupyterLab address printed"
+        lines = _read_until_token(proc)
+        assert lines and "token=" in lines[-1], lines
+        page_line, lab_line = lines[-2], lines[-1]
+        assert page_line.startswith("Participant page") and \
+            page_line.endswith(f"http://127.0.0.1:{page_port}/")
+        assert lab_line.startswith("Facilitator's JupyterLab")
+        lab_url = lab_line.split(": ", 1)[1].strip()
+        assert lab_url.startswith(f"http://127.0.0.1:{lab_port}/doc/tree/00_ikhtisar.ipynb?token=")
+        out = "\n".join(lines)
+        assert "[I " not in out and "ServerApp" not in out  # no server log in the terminal
+        logs = tmp_path / "demo.db.logs"
+        assert f"Server logs: {logs}" in out
+        assert "127.0.0.1" in out and "--host 0.0.0.0" in out  # phones cannot reach it: said
         assert db.is_file()
-        body = b""
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(lab_url, timeout=5) as resp:
-                    body = resp.read()
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert b"JupyterLab" in body or b"jupyter" in body.lower()
+        with urllib.request.urlopen(lab_url, timeout=30) as resp:  # the token opens it at once
+            body = resp.read()
+        assert resp.status == 200 and b"JupyterLab" in body
+        assert b"login" not in resp.url.encode()
         assert (tmp_path / "demo-notebooks" / "01_kota_disruptif.ipynb").is_file()
         assert not (tmp_path / "demo-notebooks" / "participant.ipynb").exists()
+        assert "Jupyter Server" in (logs / "lab.log").read_text("utf-8")
+        page = json.loads((tmp_path / "demo.db.page.json").read_text("utf-8"))
+        assert page["url"] == f"http://127.0.0.1:{page_port}/" and page["local_only"] is True
         with socket.create_connection(("127.0.0.1", page_port), timeout=2):
             pass
     finally:
         proc.send_signal(signal.SIGTERM)  # a service manager's stop: children go too
         proc.wait(60)
+    assert "[I " not in proc.stderr.read()
+    assert not (tmp_path / "demo.db.page.json").exists()  # the address goes with the server
     for port in (page_port, lab_port):
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_lab_alone_says_how_to_start_the_participant_page(tmp_path):
+    import signal
+
+    db = tmp_path / "w.db"
+    WorkshopStore.create(db, groups=2).close()
+    proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "lab", "--db", str(db),
+                             "--port", str(_free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path)
+    try:
+        lines = _read_until_token(proc)
+        assert lines and "token=" in lines[-1], lines
+        out = "\n".join(lines)
+        assert f"cityworkshop serve --db {db} --host 0.0.0.0" in out
+        assert lines[-1].startswith("JupyterLab fasilitator")  # Bahasa Indonesia by default
+        assert "[I " not in out
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    assert proc.returncode == 0

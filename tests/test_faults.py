@@ -681,7 +681,8 @@ def _alive(pid: int) -> bool:
 
 
 def _start(*argv: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
-    """Start a server command and read its output up to the "Ctrl+C" line."""
+    """Start a server command and read its output up to the "Ctrl+C" line (``up``: to its
+    last line, the JupyterLab link with its token)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen([PY, "-m", "cityworkshop.cli", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=cwd, env=env)
@@ -692,7 +693,7 @@ def _start(*argv: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
         if not line:
             break
         lines.append(line)
-        if "Ctrl+C" in line:
+        if "token=" in line or ("Ctrl+C" in line and argv[0] != "up"):
             break
     return proc, "".join(lines)
 

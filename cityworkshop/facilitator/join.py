@@ -204,5 +204,5 @@ class JoinCard(widgets.VBox):
                 if watcher.version != seen:
                     seen = watcher.version
                     self.refresh()
-            except Exception as e:  # a busy database must not stop the card
+            except Exception as e:  # noqa: BLE001 - a busy database must not stop the card
                 _log.warning("join card refresh failed: %s", e)

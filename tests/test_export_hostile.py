@@ -155,11 +155,26 @@ def _read_xlsx(path: Path) -> dict[str, list[dict[str, XCell]]]:
         book.close()
 
 
+def _by_ids(db: Path, sheets: dict[str, list[dict[str, XCell]]]
+           ) -> dict[str, list[dict[str, XCell]]]:
+    """The workbook's sheets and columns (named in Indonesian) by their stable ids."""
+    from cityworkshop.report.export import (QUESTION_COLUMNS, REVISION_COLUMNS, header,
+                                            sheet_names)
+
+    with WorkshopStore(db) as store:
+        by_title = {title: key for key, title in sheet_names(store, "id").items()}
+        tz = store.pack.city.timezone_label
+    heads = {header(c, "id", tz): c for c in (*REVISION_COLUMNS, *QUESTION_COLUMNS)}
+    return {by_title.get(name, name): [{heads.get(h, h): c for h, c in r.items()} for r in rows]
+            for name, rows in sheets.items()}
+
+
 def _read_csvs(folder: Path) -> dict[str, list[dict[str, str]]]:
     csv.field_size_limit(4_000_000)  # the 1 MB text stays whole in CSV
     out = {}
     for p in folder.glob("*.csv"):
-        with p.open(encoding="utf-8", newline="") as f:
+        assert p.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 with BOM, for Excel
+        with p.open(encoding="utf-8-sig", newline="") as f:
             out[p.stem] = list(csv.DictReader(f))
     return out
 
@@ -210,10 +225,11 @@ def hostile(tmp_path_factory) -> Outputs:
         out.negative = scored
     con.close()
     db = str(out.db)
-    assert main(["export", "--db", db, "-o", str(out.xlsx)]) == 0
-    assert main(["export", "--db", db, "-o", f"{out.csv_dir}/"]) == 0
-    assert main(["report", "--db", db, "-o", str(out.report)]) == 0
-    out.sheets = _read_xlsx(out.xlsx)
+    # with --names: the hostile names must be neutralised too, not only left out
+    assert main(["export", "--db", db, "-o", str(out.xlsx), "--names"]) == 0
+    assert main(["export", "--db", db, "-o", f"{out.csv_dir}/", "--names"]) == 0
+    assert main(["report", "--db", db, "-o", str(out.report), "--names"]) == 0
+    out.sheets = _by_ids(out.db, _read_xlsx(out.xlsx))
     out.csvs = _read_csvs(out.csv_dir)
     out.page = out.report.read_text(encoding="utf-8")
     return out

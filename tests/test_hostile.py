@@ -155,11 +155,11 @@ def test_hostile_text_through_store_screens_report_and_exports(text, template, t
                 dumped = fig.to_json()
                 assert "<script>" not in dumped and "<img src=x" not in dumped
         # -- the report ---------------------------------------------------------------------
-        html = build_report(store, "id")
+        html = build_report(store, "id", names=True)
         assert "<script>window.__injected" not in html
         assert "<img src=x onerror" not in html
         # -- both exports -------------------------------------------------------------------
-        xlsx = export(store, tmp_path / "hasil.xlsx")
+        xlsx = export(store, tmp_path / "hasil.xlsx", names=True)
         book = load_workbook(xlsx)
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
@@ -167,7 +167,7 @@ def test_hostile_text_through_store_screens_report_and_exports(text, template, t
                     assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                     if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
                         assert cell.data_type == "s"
-        folder = export(store, str(tmp_path / "csv") + "/")
+        folder = export(store, str(tmp_path / "csv") + "/", names=True)
         for path in Path(folder).glob("*.csv"):
             with path.open(encoding="utf-8-sig", newline="") as f:
                 sample = f.read(4096)

@@ -153,12 +153,26 @@ def test_appendix_lists_every_fact_source_and_marks_unverified(demo, soup):
 # -- anonymity ------------------------------------------------------------------------------
 
 
-def test_anonymous_report_has_no_participant_name(demo, demo_html):
+def test_report_has_no_participant_name_unless_asked(demo, demo_html):
     names = [p.name for p in demo.list_participants() if p.name]
-    assert any(n in demo_html for n in names)  # named by default...
-    html = build_report(demo, "id", anonymous=True)
-    assert [n for n in names if n in html] == []  # ...and nowhere with anonymous
-    assert "Kelompok 1" in html
+    assert names
+    assert [n for n in names if n in demo_html] == []  # anonymous by default, as the projector
+    assert "Kelompok 1" in demo_html
+    html = build_report(demo, "id", names=True)
+    assert any(n in html for n in names)  # ...named when asked
+    soup = BeautifulSoup(html, "html.parser")
+    assert "--names" in soup.find(id="cw-appendix").get_text()
+
+
+def test_cli_report_names_only_with_names(demo, tmp_path):
+    names = [p.name for p in demo.list_participants() if p.name]
+    plain, named = tmp_path / "plain.html", tmp_path / "named.html"
+    assert main(["report", "--db", str(demo.path), "-o", str(plain)]) == 0
+    assert main(["report", "--db", str(demo.path), "-o", str(named), "--names"]) == 0
+    assert not any(n in plain.read_text(encoding="utf-8") for n in names)
+    assert any(n in named.read_text(encoding="utf-8") for n in names)
+    with pytest.raises(SystemExit):  # one or the other
+        main(["report", "--db", str(demo.path), "-o", str(named), "--names", "--anonymous"])
 
 
 # -- empty, in progress, bad input ----------------------------------------------------------
@@ -223,7 +237,7 @@ def injected(tmp_path_factory):
 
 @pytest.mark.parametrize("anonymous", [False, True])
 def test_markup_in_every_free_text_field_is_shown_as_text(injected, anonymous):
-    html = build_report(injected, "id", anonymous=anonymous)
+    html = build_report(injected, "id", names=not anonymous)
     assert "<script>window.__injected" not in html
     assert "<img src=x" not in html
     soup = BeautifulSoup(html, "html.parser")
@@ -251,7 +265,7 @@ def test_html_parser_sees_no_unexpected_tags(injected):
                 self.bad.append(tag)
 
     parser = Tags()
-    parser.feed(build_report(injected, "en"))
+    parser.feed(build_report(injected, "en", names=True))
     assert parser.bad == []
 
 
@@ -327,7 +341,7 @@ def test_report_opens_offline_in_chromium(injected, demo, tmp_path):
     from playwright.sync_api import sync_playwright
 
     files = {"demo": write_report(demo, tmp_path / "demo.html"),
-             "inject": write_report(injected, tmp_path / "inject.html", "en")}
+             "inject": write_report(injected, tmp_path / "inject.html", "en", names=True)}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
         try:

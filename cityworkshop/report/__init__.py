@@ -3,8 +3,8 @@
 Report layer: reads the store, never writes. :func:`build_report` makes one self-contained HTML
 file (plotly.js embedded once, opens offline in any browser, prints cleanly); :func:`write_pdf`
 prints it to PDF with headless Chromium; :func:`export` writes every activity's answers as one
-XLSX workbook or a folder of CSV files. ``anonymous=True`` leaves every participant name out
-(groups stay). Whatever an older database holds (control characters, formulas, markup, huge
+XLSX workbook or a folder of CSV files. Participant names are left out of every one of them
+unless ``names=True`` (groups and anonymous ids stay): anonymous by default, as the projector is. Whatever an older database holds (control characters, formulas, markup, huge
 texts), the report and the exports are written, safely: every file goes to a temporary file
 beside its target and is renamed into place, so a failure never leaves a partial file.
 
@@ -31,7 +31,7 @@ class ReportError(CityWorkshopError, OSError):
     """A report or export could not be written (folder missing, no permission, no Chromium)."""
 
 
-def build_report(store: WorkshopStore, lang: str = "id", *, anonymous: bool = False) -> str:
+def build_report(store: WorkshopStore, lang: str = "id", *, names: bool = False) -> str:
     """The whole report as one HTML document.
 
     Parameters
@@ -40,32 +40,42 @@ def build_report(store: WorkshopStore, lang: str = "id", *, anonymous: bool = Fa
         The workshop (read only).
     lang
         ``"id"`` (default) or ``"en"``.
-    anonymous
-        Leave out every participant name (groups stay).
+    names
+        Show participants' names beside their answers. By default the report has none (groups
+        stay), as on the projector.
 
     Returns
     -------
     str
-        A self-contained HTML page: cover, agenda, each session's results, appendix of method
-        and sources. plotly.js appears once, in ``<head>``.
+        A self-contained HTML page: a first page that summarises the day (who, when, where; the
+        largest gaps, the chosen ideas, the roadmap, satisfaction), the agenda, each session's
+        results, an appendix of method and sources. Printed, every page has the workshop's
+        name and its page number in the footer. plotly.js appears once, in ``<head>``.
     """
-    from .html import esc, page, plotly_js
+    from .html import esc, long_date, page, plotly_js, print_css
     from .kinds import Context
     from .sections import agenda, appendix, cover, session_section
+    from .summary import summary, workshop_day
 
     t("report.title", lang)  # an unknown language fails here, before any work
-    ctx = Context(store=store, lang=lang, anonymous=anonymous, demo=store.info().is_demo)
+    ctx = Context(store=store, lang=lang, anonymous=not names, demo=store.info().is_demo)
     program = store.pack.program
     sessions = "".join(session_section(ctx, s) for s in program.sessions if s.activities)
-    body = (cover(store, lang) + agenda(store, lang) + sessions + appendix(store, lang)
-            + f'<footer class="cw-meta"><p>{esc(t("report.footer", lang))}</p></footer>')
+    body = (cover(store, lang) + summary(store, lang) + agenda(store, lang) + sessions
+            + appendix(store, lang, names=names)
+            + f'<footer class="cw-meta cw-meta-footer"><p>{esc(t("report.footer", lang))}</p>'
+              "</footer>")  # on screen only: printed pages have their own footer
     title = f"{t('report.title', lang)}: {program.title.get(lang)}"
-    return page(title, lang, body, plotlyjs=plotly_js())
+    footer = t("report.page_footer", lang, title=program.title.get(lang),
+               city=store.pack.city.short_name, date=long_date(workshop_day(store), lang))
+    style = print_css(footer, t("report.page", lang), t("report.page_of", lang))
+    return page(title, lang, body, plotlyjs=plotly_js(), print_style=style)
 
 
 def write_report(store: WorkshopStore, path: str | Path, lang: str = "id", *,
-                 anonymous: bool = False) -> Path:
-    """Build the report and write it to ``path`` (UTF-8); returns the path.
+                 names: bool = False) -> Path:
+    """Build the report (:func:`build_report`) and write it to ``path`` (UTF-8); returns the
+    path.
 
     The file is written beside ``path`` and renamed into place: a failure leaves no partial
     file, and an earlier report at ``path`` stays as it was. Raises :class:`ReportError` (one
@@ -80,7 +90,7 @@ def write_report(store: WorkshopStore, path: str | Path, lang: str = "id", *,
     if not path.parent.is_dir():
         raise ReportError(key="report.cannot_write", path=str(path),
                           reason=t("report.no_folder", lang))
-    text = build_report(store, lang, anonymous=anonymous)
+    text = build_report(store, lang, names=names)
     return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), lang=lang)
 
 

@@ -2,7 +2,13 @@
 
 Report layer, private to :mod:`cityworkshop.report`. One sheet per activity with the tidy rows of
 ``WorkshopStore.answer_rows`` (current answers; questions from ``question_rows``), one sheet of
-every revision, and a sheet that explains each column ("Keterangan" / "README").
+every revision, and a sheet that explains each column ("Keterangan" / "README"). In the
+workbook, sheet names and column headers are in the chosen language, columns are as wide as their
+content (up to :data:`MAX_WIDTH`) and the header row stays in view; CSV files keep the stable
+column ids and file names (the same in both languages, for scripts), start with a UTF-8 byte order
+mark (so that Excel reads them as UTF-8) and are separated by ``,`` or, for spreadsheets set to
+Indonesian (or another locale with a decimal comma), ``;`` with decimal commas. Participant names
+are left out unless ``names=True``.
 
 Whatever an older database holds, the files open cleanly and safely: control characters are
 left out (:func:`~cityworkshop.report.html.clean`), a text that a spreadsheet would run as a
@@ -55,7 +61,13 @@ _COLUMN_KEYS = {  # column -> catalogue key of its meaning
     "text": "export.col_text", "votes": "export.col_votes", "answered": "export.col_answered",
     "answered_at": "export.col_answered_at",
 }
+HEADER_KEYS = {c: f"export.head_{c}" for c in _COLUMN_KEYS}
+"""Column -> catalogue key of its header in the workbook (``{tz}``: the city's time zone)."""
 MAX_SHEET = 31
+MAX_WIDTH = 60
+"""Widest column of the workbook, in characters; a longer text wraps in the cell's editor."""
+SEPARATORS = (",", ";", "\t")
+"""CSV separators :func:`export` accepts; with ``;`` numbers get a decimal comma."""
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 XLSX_MAX_CHARS = 32_767
 """Excel's limit of characters in one cell (UTF-16 code units); longer texts end with "…"."""
@@ -103,6 +115,39 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def _title_sheet_name(title: str) -> str:
+    """An activity's title as a sheet name: no ``[]:*?/\\``, cut at a word to 31 characters
+    with "…" when longer."""
+    text = _BAD_SHEET_CHARS.sub(" ", title.replace(":", " –"))
+    text = " ".join(text.split()).strip("'") or "sheet"
+    if len(text) <= MAX_SHEET:
+        return text
+    cut = text[:MAX_SHEET - 1].rsplit(" ", 1)[0].rstrip(",.;-–(") or text[:MAX_SHEET - 1]
+    return cut + "…"
+
+
+def header(column: str, lang: str, tz: str = "WIB") -> str:
+    """The workbook's header of ``column`` in ``lang`` (``tz``: the city's time-zone label).
+
+    >>> header("participant", "id"), header("created_at_wib", "en", "WITA")
+    ('Peserta', 'Time (WITA)')
+    """
+    return t(HEADER_KEYS[column], lang, tz=tz)
+
+
+def sheet_names(store: WorkshopStore, lang: str = "id") -> dict[str, str]:
+    """The name of each part of the export -> its sheet name in the workbook, in order: the
+    explanation sheet, one per activity (its id -> its title, shortened), all revisions (the
+    CSV files keep the names on the left: ``Keterangan.csv``, ``<activity id>.csv``...)."""
+    used: set[str] = set()
+    readme, revisions = t("export.readme_sheet", lang), t("export.revisions_sheet", lang)
+    out = {readme: _sheet_name(readme, used)}
+    for activity in store.pack.program.activities:
+        out[activity.id] = _sheet_name(_title_sheet_name(activity.title.get(lang)), used)
+    out[revisions] = _sheet_name(revisions, used)
+    return out
+
+
 def _local(store: WorkshopStore, utc_iso: Any) -> str:
     from .html import local
 
@@ -117,7 +162,7 @@ def _labels(store: WorkshopStore, activity: Any, lang: str) -> dict[str, str]:
 
 
 def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
-             anonymous: bool) -> pd.DataFrame:
+             names: bool) -> pd.DataFrame:
     import pandas as pd
 
     labels = _labels(store, activity, lang)
@@ -140,10 +185,10 @@ def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
         records.append(rec)
     cols = list(REVISION_COLUMNS if history else ANSWER_COLUMNS)
     frame = pd.DataFrame(records, columns=cols)
-    return frame.drop(columns=["participant"]) if anonymous else frame
+    return frame if names else frame.drop(columns=["participant"])
 
 
-def _questions(store: WorkshopStore, activity: Any, *, anonymous: bool) -> pd.DataFrame:
+def _questions(store: WorkshopStore, activity: Any, *, names: bool) -> pd.DataFrame:
     import pandas as pd
 
     records = []
@@ -153,32 +198,38 @@ def _questions(store: WorkshopStore, activity: Any, *, anonymous: bool) -> pd.Da
                    created_at_wib=_local(store, r["created_at"]))
         records.append(rec)
     frame = pd.DataFrame(records, columns=list(QUESTION_COLUMNS))
-    return frame.drop(columns=["participant"]) if anonymous else frame
+    return frame if names else frame.drop(columns=["participant"])
 
 
-def workbook(store: WorkshopStore, *, anonymous: bool = False,
-             lang: str = "id") -> dict[str, pd.DataFrame]:
-    """The sheets of the export, in order: explanation, one per activity, all revisions."""
+def workbook(store: WorkshopStore, *, names: bool = False, lang: str = "id",
+             for_xlsx: bool = False) -> dict[str, pd.DataFrame]:
+    """The sheets of the export, in order: explanation, one per activity, all revisions.
+
+    Keys are the CSV file names (activity ids; the explanation and revision sheets named in
+    ``lang``) and columns the stable column ids; ``for_xlsx`` makes the explanation sheet name
+    the workbook's sheets and headers (:func:`sheet_names`, :func:`header`) instead."""
     import pandas as pd
 
-    used: set[str] = set()
-    readme_name = _sheet_name(t("export.readme_sheet", lang), used)
+    tz = store.pack.city.timezone_label
+    titles = sheet_names(store, lang)
+    readme_name = t("export.readme_sheet", lang)
     sheets: dict[str, pd.DataFrame] = {}
     listing: list[tuple[str, str, str]] = []
     revisions = []
     for activity in store.pack.program.activities:
-        name = _sheet_name(activity.id, used)
+        name = activity.id
         if activity.kind == "questions":
-            sheets[name] = _questions(store, activity, anonymous=anonymous)
+            sheets[name] = _questions(store, activity, names=names)
         else:
-            sheets[name] = _answers(store, activity, lang, history=False, anonymous=anonymous)
-            revisions.append(_answers(store, activity, lang, history=True, anonymous=anonymous))
+            sheets[name] = _answers(store, activity, lang, history=False, names=names)
+            revisions.append(_answers(store, activity, lang, history=True, names=names))
         listing.append((name, activity.title.get(lang),
                         t("export.sheet_of", lang, kind=activity.kind, scope=activity.scope,
                           n=len(sheets[name]))))
-    rev_name = _sheet_name(t("export.revisions_sheet", lang), used)
+    rev_name = t("export.revisions_sheet", lang)
+    rev_columns = [c for c in REVISION_COLUMNS if names or c != "participant"]
     sheets[rev_name] = (pd.concat(revisions, ignore_index=True) if revisions
-                        else pd.DataFrame(columns=list(REVISION_COLUMNS)))
+                        else pd.DataFrame(columns=rev_columns))
     listing.append((rev_name, t("export.revisions_title", lang), ""))
     what, name_col, meaning = (t("export.readme_what", lang), t("export.readme_name", lang),
                                t("export.readme_meaning", lang))
@@ -187,20 +238,45 @@ def workbook(store: WorkshopStore, *, anonymous: bool = False,
         {what: t("export.readme_workshop", lang), name_col: store.pack.program.title.get(lang),
          meaning: t("export.readme_intro", lang, created=_local(store, info.created_at),
                     demo=t("report.yes", lang) if info.is_demo else t("report.no", lang))},
+        {what: t("export.readme_workshop", lang),
+         name_col: t("export.readme_names_title" if names else "export.readme_anonymous_title",
+                     lang),
+         meaning: t("export.readme_names" if names else "export.readme_anonymous", lang)},
     ]
-    if anonymous:
-        readme.append({what: t("export.readme_workshop", lang), name_col: "anonymous",
-                       meaning: t("export.readme_anonymous", lang)})
     limit = f"{XLSX_MAX_CHARS:,}".replace(",", "." if lang == "id" else ",")
     readme.append({what: t("export.readme_workshop", lang), name_col: "CSV / XLSX",
                    meaning: t("export.readme_formulas", lang, limit=limit)})
-    readme += [{what: t("export.readme_sheet_row", lang), name_col: n, meaning: f"{title}. {d}"}
-               for n, title, d in listing]
+    readme.append({what: t("export.readme_workshop", lang), name_col: "CSV",
+                   meaning: t("export.readme_csv", lang)})
+
+    def sheet(n: str) -> str:
+        return titles.get(n, n) if for_xlsx else n
+
+    def csv_note(n: str) -> str:
+        return " " + t("export.readme_csv_name", lang, name=f"{n}.csv") if for_xlsx else ""
+
+    readme += [{what: t("export.readme_sheet_row", lang), name_col: sheet(n),
+                meaning: f"{title}. {d}".strip() + csv_note(n)} for n, title, d in listing]
     columns = [c for c in dict.fromkeys((*REVISION_COLUMNS, *QUESTION_COLUMNS))
-               if not (anonymous and c == "participant")]
-    readme += [{what: t("export.readme_column", lang), name_col: c,
-                meaning: t(_COLUMN_KEYS[c], lang)} for c in columns]
+               if names or c != "participant"]
+    readme += [{what: t("export.readme_column", lang),
+                name_col: header(c, lang, tz) if for_xlsx else c,
+                meaning: t(_COLUMN_KEYS[c], lang)
+                + (" " + t("export.readme_csv_column", lang, name=c) if for_xlsx else "")}
+               for c in columns]
     return {readme_name: pd.DataFrame(readme, columns=[what, name_col, meaning]), **sheets}
+
+
+def _xlsx_sheets(store: WorkshopStore, *, names: bool, lang: str) -> dict[str, pd.DataFrame]:
+    """:func:`workbook` as the workbook shows it: sheet names and headers in ``lang``."""
+    tz = store.pack.city.timezone_label
+    titles = sheet_names(store, lang)
+    out = {}
+    for key, frame in workbook(store, names=names, lang=lang, for_xlsx=True).items():
+        if key != t("export.readme_sheet", lang):
+            frame = frame.rename(columns={c: header(c, lang, tz) for c in frame.columns})
+        out[titles.get(key, key)] = frame
+    return out
 
 
 def _is_folder(path: Path, raw: str) -> bool:
@@ -272,7 +348,9 @@ def write_atomically(path: str | Path, write: Callable[[Path], object], *,
     return path
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+def _write_csv(frame: pd.DataFrame, path: Path, sep: str = ",") -> None:
+    """One CSV file: UTF-8 with a byte order mark, ``sep`` between cells, numbers with a
+    decimal comma when ``sep`` is ``;`` (what a spreadsheet set to Indonesian reads)."""
     import pandas as pd
 
     frame = frame.copy()
@@ -280,10 +358,12 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
         kind = frame[col]
         if not (pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind)):
             frame[col] = kind.map(csv_safe, na_action="ignore")  # numbers stay numbers
-    frame.to_csv(path, index=False, encoding="utf-8")
+    frame.to_csv(path, index=False, encoding="utf-8-sig", sep=sep,
+                 decimal="," if sep == ";" else ".")
 
 
-def _write_folder(folder: Path, sheets: dict[str, pd.DataFrame], lang: str) -> None:
+def _write_folder(folder: Path, sheets: dict[str, pd.DataFrame], lang: str,
+                  sep: str = ",") -> None:
     """Every sheet as ``<name>.csv`` in ``folder``: all written into a temporary folder inside
     it first, then each renamed into place, so that a failure while writing leaves the earlier
     files as they were (and removes a folder it had made)."""
@@ -293,7 +373,7 @@ def _write_folder(folder: Path, sheets: dict[str, pd.DataFrame], lang: str) -> N
         folder.mkdir(exist_ok=True)
         tmpdir = Path(tempfile.mkdtemp(prefix=".cityworkshop-export-", dir=folder))
         for name, frame in sheets.items():
-            _write_csv(frame, tmpdir / f"{name}.csv")
+            _write_csv(frame, tmpdir / f"{name}.csv", sep)
         for name in sheets:
             _sync(tmpdir / f"{name}.csv")
         for name in sheets:
@@ -339,17 +419,48 @@ def _cells(ws: Any, values: Iterable[Any], make_cell: Callable[..., Any]) -> lis
     return out
 
 
+def _width(values: Iterable[Any]) -> int:
+    """Characters of the longest first line among ``values`` (a long text counts as
+    :data:`MAX_WIDTH`; only its first line is looked at)."""
+    widest = 0
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            continue
+        text = v if isinstance(v, str) else str(v)
+        line = text[:MAX_WIDTH * 4].split("\n", 1)[0]
+        widest = max(widest, len(line))
+        if widest >= MAX_WIDTH:
+            return MAX_WIDTH
+    return widest
+
+
+def column_widths(frame: pd.DataFrame) -> list[float]:
+    """Each column's width in the workbook (Excel's character units): its header or its
+    widest value, whichever is wider, plus a little room; at least 6, at most
+    :data:`MAX_WIDTH`."""
+    out = []
+    for i, col in enumerate(frame.columns):
+        wide = max(len(str(col)) + 2, _width(frame.iloc[:, i].tolist()) + 1.5)  # header bold
+        out.append(float(min(MAX_WIDTH, max(6, wide))))
+    return out
+
+
 def _write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for name, frame in sheets.items():
         ws = book.create_sheet(title=name)
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = "A2"  # the header row stays in view
+        for i, width in enumerate(column_widths(frame), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        if len(frame.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
         header = []
         for c in _cells(ws, [str(c) for c in frame.columns], WriteOnlyCell):
             if not isinstance(c, Cell):
@@ -379,8 +490,8 @@ def _discard(book: Any) -> None:
                         part.cleanup()
 
 
-def export(store: WorkshopStore, path: str | Path, *, anonymous: bool = False,
-           lang: str = "id") -> Path:
+def export(store: WorkshopStore, path: str | Path, *, names: bool = False,
+           lang: str = "id", sep: str = ",") -> Path:
     """Write every activity's answers to ``path``.
 
     Parameters
@@ -389,29 +500,38 @@ def export(store: WorkshopStore, path: str | Path, *, anonymous: bool = False,
         The workshop (read only).
     path
         ``results.xlsx``: one workbook, one sheet per activity plus "Keterangan"/"README" and
-        every revision. A path ending with ``/`` or an existing folder: the same sheets as
-        UTF-8 CSV files in that folder (created when its parent exists).
-    anonymous
-        Leave out the ``participant`` (name) column; groups and anonymous ids stay.
+        every revision; sheet names and headers in ``lang``, sized columns, the header row
+        frozen. A path ending with ``/`` or an existing folder: the same sheets as CSV files in
+        that folder (created when its parent exists), with stable column ids.
+    names
+        Keep the ``participant`` (name) column. By default it is left out; groups and
+        anonymous ids stay.
     lang
-        Language of labels and of the explanation sheet.
+        Language of sheet names, headers, labels and of the explanation sheet.
+    sep
+        CSV only: ``","`` (default), ``";"`` (with decimal commas, for spreadsheets set to
+        Indonesian) or a tab. Every CSV file starts with a UTF-8 byte order mark.
 
     Each file is written beside its target and renamed into place: a failure leaves no partial
     file, and an earlier export at ``path`` stays as it was. Formula-like texts stay inert
     (string cells; a leading ``'`` in CSV), numbers stay numbers.
 
-    Raises :class:`~cityworkshop.report.ReportError` when ``path`` cannot be written.
+    Raises :class:`~cityworkshop.report.ReportError` when ``path`` cannot be written, ValueError
+    for another ``sep``.
     """
     from . import ReportError
 
+    if sep not in SEPARATORS:
+        raise ValueError(f"sep={sep!r} is no CSV separator the export writes: use one of "
+                         f"{', '.join(map(repr, SEPARATORS))}")
     raw = str(path)
     target = Path(path)
     folder = _is_folder(target, raw)
     if not (target.parent.is_dir() or (folder and target.is_dir())):
         raise ReportError(key="report.cannot_write", path=raw, reason=t("report.no_folder", lang))
-    sheets = workbook(store, anonymous=anonymous, lang=lang)
     if folder:
-        _write_folder(target, sheets, lang)
+        _write_folder(target, workbook(store, names=names, lang=lang), lang, sep)
     else:
+        sheets = _xlsx_sheets(store, names=names, lang=lang)
         write_atomically(target, lambda tmp: _write_xlsx(sheets, tmp), lang=lang)
     return target

@@ -99,6 +99,30 @@ a {color: var(--accent);}
 .cw-fact {border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px;}
 .cw-fact .cw-label {font-size: 13px; color: var(--muted);}
 .cw-fact .cw-value {font-size: 20px; font-weight: 700;}
+.cw-fact.cw-fact-text {grid-column: span 2;}
+.cw-fact.cw-fact-text .cw-value {font-size: 16px;}
+.cw-summary {margin-top: 14px;}
+.cw-summary h2 {margin-top: 6px;}
+.cw-summary-grid {display: grid; grid-template-columns: repeat(6, 1fr); gap: 12px 22px;}
+.cw-summary-card {grid-column: span 3;}
+.cw-summary-card.cw-wide {grid-column: span 4;}
+.cw-summary-card.cw-narrow {grid-column: span 2;}
+.cw-summary-card {border: 1px solid var(--line); border-top: 4px solid var(--accent);
+  border-radius: 6px; padding: 6px 12px 8px; break-inside: avoid; page-break-inside: avoid;}
+.cw-summary-card h3 {font-size: 16px; margin: 2px 0 4px;}
+.cw-summary-card .cw-table {font-size: 13px; margin: 4px 0;}
+.cw-summary-card ol {margin: 4px 0; padding-left: 20px;}
+.cw-summary-card li {margin: 2px 0;}
+.cw-summary-card .cw-table td.cw-nowrap {white-space: nowrap;}
+.cw-scores {list-style: none; padding: 0; margin: 2px 0;}
+.cw-scores li {display: flex; justify-content: space-between; gap: 8px;
+  border-bottom: 1px dotted var(--line);}
+.cw-scores b {font-variant-numeric: tabular-nums;}
+.cw-roadmap-table td:nth-child(3) {white-space: nowrap;}
+.cw-summary-card .cw-source {font-size: 12px; color: var(--muted); margin-top: 4px;}
+.cw-summary-card .cw-source a {color: var(--muted);}
+.cw-big {font-size: 26px; font-weight: 800; color: var(--accent);}
+.cw-keep {break-inside: avoid; page-break-inside: avoid;}
 .cw-banner {border: 3px solid #b3261e; color: #b3261e; font-weight: 800; font-size: 18px;
   padding: 8px 14px; border-radius: 6px; margin: 8px 0; text-align: center; letter-spacing: 1px;}
 .cw-snapshot {border: 2px dashed #8a4b00; background: #fff1d6; color: #5a3000; font-weight: 700;
@@ -129,13 +153,33 @@ a {color: var(--accent);}
 .cw-toc {columns: 2; font-size: 14px;}
 .cw-appendix {margin-top: 36px;}
 @media print {
-  @page {size: A4; margin: 14mm 12mm;}
   body {background: #fff; font-size: 11pt;}
   main {max-width: none; padding: 0;}
-  .cw-session {break-before: page; page-break-before: always;}
-  .cw-appendix {break-before: page; page-break-before: always;}
+  .cw-session, .cw-appendix, #cw-agenda {break-before: page; page-break-before: always;}
   .cw-chart {zoom: 0.78; overflow: visible; max-width: none;}
-  .cw-activity h3, h2, h3, h4 {break-after: avoid; page-break-after: avoid;}
+  h2, h3, h4, .cw-prompt, .cw-activity > .cw-meta {break-after: avoid; page-break-after: avoid;}
+  thead {display: table-header-group;}
+  .cw-cover {padding-bottom: 6px; margin-bottom: 0;}
+  .cw-cover h1 {font-size: 17pt; margin: 2px 0;}
+  .cw-banner {font-size: 11pt; padding: 3px 10px; margin: 0 0 6px;}
+  .cw-facts {grid-template-columns: 1.35fr 1.35fr 0.65fr 0.65fr; gap: 6px; margin-top: 8px;}
+  .cw-fact {padding: 3px 8px;}
+  .cw-fact .cw-label {font-size: 8.5pt;}
+  .cw-fact .cw-value {font-size: 12pt; white-space: nowrap;}
+  .cw-fact.cw-fact-text .cw-value {white-space: normal;}
+  .cw-fact.cw-fact-text .cw-value {font-size: 10.5pt;}
+  .cw-cover .cw-meta {font-size: 8.5pt; margin: 3px 0;}
+  .cw-summary {margin-top: 6px;}
+  .cw-summary h2 {margin: 4px 0 6px; font-size: 16pt;}
+  .cw-summary-grid {gap: 7px 12px;}
+  .cw-summary-card {padding: 3px 9px 5px; font-size: 9.5pt;}
+  .cw-summary-card h3 {font-size: 11pt; margin: 2px 0;}
+  .cw-summary-card .cw-table {font-size: 8.5pt; margin: 3px 0;}
+  .cw-summary-card .cw-table td, .cw-summary-card .cw-table th {padding: 2px 5px;}
+  .cw-summary-card .cw-meta {font-size: 8pt;}
+  .cw-summary-card p {margin: 2px 0;}
+  .cw-big {font-size: 18pt;}
+  .cw-meta-footer {display: none;}
   .cw-banner, .cw-snapshot {border-style: solid;}
   .modebar-container {display: none !important;}
   a {color: var(--ink); text-decoration: none;}
@@ -144,8 +188,37 @@ a {color: var(--accent);}
 """.replace("__W__", str(CHART_WIDTH))
 
 
-def page(title: str, lang: str, body: str, *, plotlyjs: str) -> str:
-    """The whole HTML document: one ``<script>`` with plotly.js, the style sheet, the body."""
+def css_string(value: str) -> str:
+    r"""``value`` as a CSS string literal: every character but letters, digits, spaces and
+    ``.,:;()-`` as a hex escape, so that no text can end the string or the style sheet.
+
+    >>> css_string('Tangsel "2026" </style>')
+    '"Tangsel \\22 2026\\22  \\3c \\2f style\\3e "'
+    """
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;()-")
+    out = "".join(ch if ch in safe else f"\\{ord(ch):x} " for ch in clean(value))
+    return f'"{out}"'
+
+
+def print_css(footer: str, page_label: str, of_label: str) -> str:
+    """The printed page: A4, and a footer with ``footer`` (the workshop's name) on the left and
+    "``page_label`` 3 ``of_label`` 27" on the right (CSS page-margin boxes, which Chromium's
+    print-to-PDF draws)."""
+    return (
+        "@page {size: A4; margin: 14mm 12mm 18mm;"
+        "@bottom-left {content: " + css_string(footer) + "; font: 8pt \"Noto Sans\", "
+        "\"DejaVu Sans\", Arial, sans-serif; color: #555; vertical-align: top; "
+        "padding-top: 4mm;}"
+        "@bottom-right {content: " + css_string(page_label + " ") + " counter(page) "
+        + css_string(" " + of_label + " ") + " counter(pages); font: 8pt \"Noto Sans\", "
+        "\"DejaVu Sans\", Arial, sans-serif; color: #555; vertical-align: top; "
+        "padding-top: 4mm; white-space: nowrap;}}"
+    )
+
+
+def page(title: str, lang: str, body: str, *, plotlyjs: str, print_style: str = "") -> str:
+    """The whole HTML document: one ``<script>`` with plotly.js, the style sheet, the body.
+    ``print_style``: the :func:`print_css` of this report."""
     # A literal "</script" inside the bundle would end the script element early.
     js = plotlyjs.replace("</script", "<\\/script")
     return (
@@ -158,6 +231,7 @@ def page(title: str, lang: str, body: str, *, plotlyjs: str) -> str:
         "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
         "img-src data: blob:; font-src data:\">\n"
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n"
+        f'<style id="cw-print">{print_style.replace("<", "")}</style>\n'
         f'<script type="text/javascript" id="cw-plotlyjs">{js}</script>\n'
         f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )

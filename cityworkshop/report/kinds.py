@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from ..store import WorkshopStore
 
 
+CHART_END = "<!--/cw-chart-->"
+"""Written after each chart of a section, so that the section can keep its heading with the
+first chart (removed from the page)."""
+
+
 @dataclass
 class Context:
     """What every activity section needs: the store, language, anonymity, demo flag."""
@@ -34,7 +39,7 @@ class Context:
 
     def chart(self, fig: Any) -> str:
         self._count += 1
-        return figure(fig, f"cw-fig-{self._count}")
+        return figure(fig, f"cw-fig-{self._count}") + CHART_END
 
 
 def _chart_or_none(name: str) -> Any:
@@ -80,6 +85,53 @@ def _reasons_table(ctx: Context, activity: Activity, frame: pd.DataFrame) -> str
     return f"<h4>{esc(t('report.reasons', lang))}</h4>" + table(headers, body)
 
 
+def _swap_xy(template: Any) -> Any:
+    if not isinstance(template, str):
+        return template
+    return template.replace("%{x}", "\0").replace("%{y}", "%{x}").replace("\0", "%{y}")
+
+
+def readable_heatmap(fig: Any) -> Any:
+    """The group x criterion heatmap turned for the page: criteria as rows, their names on one
+    line at the left, groups as columns; ``fig`` is changed and returned. On the projector the
+    criteria are columns with wrapped names, which overlap at the report's width.
+
+    Anything but a one-trace heatmap is returned unchanged."""
+    import numpy as np
+
+    if len(fig.data) != 1 or fig.data[0].type != "heatmap" or fig.data[0].z is None:
+        return fig
+    trace = fig.data[0]
+    z = np.asarray(trace.z, dtype=object)
+    if z.ndim != 2:
+        return fig
+    x = [str(v).replace("<br>", " ") for v in (trace.x or ())]
+    y = list(trace.y or ())
+    changes: dict[str, Any] = {"z": z.T.tolist(), "x": y, "y": x,
+                               "hovertemplate": _swap_xy(trace.hovertemplate)}
+    for name in ("text", "customdata"):
+        value = getattr(trace, name)
+        if value is not None and not isinstance(value, str):
+            arr = np.asarray(value, dtype=object)
+            if arr.ndim >= 2 and arr.shape[:2] == z.shape:
+                changes[name] = np.swapaxes(arr, 0, 1).tolist()
+            else:
+                changes[name] = None
+    trace.update(changes)
+    xaxis = fig.layout.xaxis
+    x_title = xaxis.title.text if xaxis.title else None
+    fig.update_layout(
+        height=max(360, 150 + 38 * len(x)),
+        # groups ("Kelompok 1"...) name themselves: no axis title to crowd the chart's title
+        xaxis={"title": {"text": None}, "side": "top", "tickangle": 0, "automargin": True,
+               "tickfont": {"size": 15}},
+        yaxis={"title": {"text": x_title}, "autorange": "reversed", "automargin": True,
+               "tickfont": {"size": 15}},
+        margin={"l": 20, "t": max(140, int(fig.layout.margin.t or 0) + 40)},
+    )
+    return fig
+
+
 def scale_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
     from .. import analysis as A
     from .. import charts as C
@@ -104,9 +156,9 @@ def scale_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) 
         if len(dims) >= 2:
             items = [it.id for it in activity.items]
             out.append(ctx.chart(C.radar_chart(summary, activity, lang, demo=ctx.demo)))
-            out.append(ctx.chart(C.heatmap_chart(
+            out.append(ctx.chart(readable_heatmap(C.heatmap_chart(
                 A.group_item_matrix(frame, dims[0], items=items), activity, lang,
-                reasons=A.scale_reasons(frame), demo=ctx.demo)))
+                reasons=A.scale_reasons(frame), demo=ctx.demo))))
             gaps = A.scale_gaps(frame, now=dims[0], target=dims[-1])
             out.append(ctx.chart(C.gap_chart(gaps, activity, lang, demo=ctx.demo)))
             by_item = gaps.set_index("item_id")

@@ -13,10 +13,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..content import Activity, Session
-from ..errors import NotFound
 from ..i18n import t
-from .html import clean_rows, clock, data_attr, esc, local, long_date, number, table
-from .kinds import SECTIONS, Context
+from .html import clean_rows, clock, data_attr, esc, local, long_date, table
+from .kinds import CHART_END, SECTIONS, Context
 
 if TYPE_CHECKING:
     from ..store import WorkshopStore
@@ -28,24 +27,20 @@ def _time(s: Session) -> str:
     return f"{s.start:%H:%M}–{s.end:%H:%M}"
 
 
-def _overall_satisfaction(store: WorkshopStore) -> tuple[float, int] | None:
-    """Mean and top of the scale of the satisfaction activity's ``overall`` item, if answered."""
-    try:
-        activity = store.activity("satisfaction")
-    except NotFound:  # another program without a satisfaction activity
-        return None
-    scores = [r["value_num"] for r in store.answer_rows(activity.id)
-              if r["item_id"] == "overall" and r["value_num"] is not None]
-    if not scores:
-        return None
-    return sum(scores) / len(scores), activity.scale_max
+def _day_hours(store: WorkshopStore) -> str:
+    sessions = store.pack.program.sessions
+    return (f"{sessions[0].start:%H:%M}–{sessions[-1].end:%H:%M} "
+            f"{store.pack.city.timezone_label}")
 
 
 def cover(store: WorkshopStore, lang: str) -> str:
-    """City, program title, date (WIB), venue, participants and groups; demo/snapshot notices."""
+    """The first page's top: city, program, who (audience, presenter, participants, groups),
+    when (the workshop's day and hours), where (venue); satisfaction; demo/snapshot notices."""
+    from .summary import workshop_day
+
     pack, info = store.pack, store.info()
     program, city = pack.program, pack.city
-    created = local(store, info.created_at)
+    day = workshop_day(store)
     n_participants = len(store.list_participants())
     n_groups = len(store.list_groups())
     parts = ['<header class="cw-cover" id="cw-cover">']
@@ -61,24 +56,29 @@ def cover(store: WorkshopStore, lang: str) -> str:
     parts.append(f'<div class="cw-city">{esc(city.name)}, {esc(city.province)}</div>')
     parts.append(f"<h1>{esc(program.title.get(lang))}</h1>")
     parts.append(f'<p class="cw-audience">{esc(program.audience.get(lang))}</p>')
-    facts = [
-        ("date", t("report.date", lang), long_date(created, lang), None),
-        ("venue", t("report.venue", lang), program.venue.get(lang), None),
-        ("participants", t("report.participants", lang), str(n_participants), n_participants),
-        ("groups", t("report.groups", lang), str(n_groups), n_groups),
+    facts: list[tuple[str, str, str, object, bool]] = [
+        ("date", t("report.date", lang), long_date(day, lang), day.isoformat(), False),
+        ("time", t("report.time", lang), _day_hours(store), None, False),
+        ("participants", t("report.participants", lang), str(n_participants), n_participants,
+         False),
+        ("groups", t("report.groups", lang), str(n_groups), n_groups, False),
+        ("venue", t("report.venue", lang), program.venue.get(lang), None, True),
     ]
-    overall = _overall_satisfaction(store)
-    if overall is not None:
-        mean, top = overall
-        facts.append(("satisfaction", t("report.satisfaction_overall", lang),
-                      f"{number(mean)} / {top}", round(mean, 2)))
+    if program.presenter is not None:
+        facts.append(("presenter", t("report.presenter", lang), program.presenter.get(lang),
+                      None, True))
     parts.append('<div class="cw-facts">')
-    for key, label, value, raw in facts:
+    for key, label, value, raw, wide in facts:
         attr = data_attr("value", raw) if raw is not None else ""
-        parts.append(f'<div class="cw-fact" id="cw-fact-{key}"{attr}>'
+        cls = "cw-fact cw-fact-text" if wide else "cw-fact"
+        parts.append(f'<div class="{cls}" id="cw-fact-{key}"{attr}>'
                      f'<div class="cw-label">{esc(label)}</div>'
                      f'<div class="cw-value">{esc(value)}</div></div>')
     parts.append("</div>")
+    if program.date is not None and program.date != day:
+        held = t("report.program_held", lang, date=long_date(program.date, lang),
+                 venue=program.venue.get(lang))
+        parts.append(f'<p class="cw-meta" id="cw-program-date">{esc(held)}</p>')
     now = local(store)
     generated = t("report.generated", lang, date=long_date(now, lang), time=clock(store, now))
     parts.append(f'<p class="cw-meta">{esc(generated)}</p>')
@@ -125,9 +125,9 @@ def activity_section(ctx: Context, activity: Activity) -> str:
         rows = clean_rows(store.answer_rows(activity.id))
         answered = len({r["subject"] for r in rows})
         count_text = t("report.answered_count", lang, n=answered)
-    head = (f'<section class="cw-activity" id="a-{esc(activity.id)}"'
-            f'{data_attr("activity", activity.id)}{data_attr("kind", activity.kind)}>'
-            f"<h3>{esc(activity.title.get(lang))}</h3>"
+    opening = (f'<section class="cw-activity" id="a-{esc(activity.id)}"'
+               f'{data_attr("activity", activity.id)}{data_attr("kind", activity.kind)}>')
+    head = (f"<h3>{esc(activity.title.get(lang))}</h3>"
             f'<p class="cw-prompt">{esc(activity.prompt.get(lang))}</p>'
             f'<p class="cw-meta">{esc(_scope(activity, lang))} · {esc(count_text)}</p>')
     synthesis = store.synthesis(activity.id)
@@ -146,7 +146,13 @@ def activity_section(ctx: Context, activity: Activity) -> str:
             log.debug("report: %s", activity.id, exc_info=True)
             body = (f'<div class="cw-no-answers cw-section-failed">'
                     f'{esc(t("report.section_failed", lang, error=reason))}</div>')
-    return f"{head}{syn}{body}</section>"
+    # The heading, prompt and synthesis stay on one page with the first chart: never a
+    # heading alone at the foot of a page with its chart on the next.
+    first = ""
+    if body.startswith('<div class="cw-chart">') and CHART_END in body:
+        first, _, body = body.partition(CHART_END)
+    keep = f'<div class="cw-keep">{head}{syn}{first}</div>'
+    return f"{opening}{keep}{body.replace(CHART_END, '')}</section>"
 
 
 def session_section(ctx: Context, session: Session) -> str:
@@ -160,12 +166,29 @@ def session_section(ctx: Context, session: Session) -> str:
             f"{esc(_time(session))}</span></h2>{desc}{body}</section>")
 
 
-def appendix(store: WorkshopStore, lang: str) -> str:
+def _program_facts(store: WorkshopStore, lang: str) -> str:
+    """The program's venue, date and presenter with their source, when the pack gives one."""
+    program = store.pack.program
+    if not program.source:
+        return ""
+    rows = [[t("report.venue", lang), program.venue.get(lang)]]
+    if program.date is not None:
+        rows.append([t("report.program_date", lang), long_date(program.date, lang)])
+    if program.presenter is not None:
+        rows.append([t("report.presenter", lang), program.presenter.get(lang)])
+    return (f"<h4>{esc(t('report.program_facts', lang))}</h4>"
+            + table([t("report.col_fact", lang), t("report.col_value", lang)], rows,
+                    classes="cw-program-facts")
+            + f'<p class="cw-meta">{esc(t("report.col_source", lang))}: '
+              f"{esc(program.source)}</p>")
+
+
+def appendix(store: WorkshopStore, lang: str, *, names: bool = False) -> str:
     """How the answers were collected and summarised, and every content source."""
     pack = store.pack
     method = "".join(f"<p>{esc(t(key, lang))}</p>" for key in (
         "report.method_collect", "report.method_revisions", "report.method_scope",
-        "report.method_names"))
+        "report.method_names_on" if names else "report.method_names_off"))
     stats = "".join(f"<li>{esc(t(key, lang))}</li>" for key in (
         "report.stats_scale", "report.stats_gap", "report.stats_peer", "report.stats_text",
         "report.stats_matrix", "report.stats_points", "report.stats_questions"))
@@ -191,7 +214,7 @@ def appendix(store: WorkshopStore, lang: str) -> str:
         f'<section class="cw-appendix" id="cw-appendix"><h2>{esc(t("report.appendix", lang))}</h2>'
         f"<h3>{esc(t('report.method', lang))}</h3>{method}"
         f"<h4>{esc(t('report.statistics', lang))}</h4><ul>{stats}</ul>"
-        f"<h3>{esc(t('report.sources', lang))}</h3>"
+        f"<h3>{esc(t('report.sources', lang))}</h3>{_program_facts(store, lang)}"
         f"<h4>{esc(t('report.city_facts', lang, city=pack.city.name))}</h4>{facts}"
         f"{''.join(frameworks)}"
         f"<h4>{esc(t('report.opds', lang))}</h4><p>{esc(opds)}</p>"

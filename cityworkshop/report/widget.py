@@ -1,14 +1,15 @@
 """The "make the report" button for the closing notebook.
 
 Report layer (Jupyter glue): one button that writes ``report.html`` beside the workshop database
-and shows where it is; an error is shown as a message in the facilitator's language.
+and gives a link that opens it (a path relative to the notebook, which JupyterLab opens and serves
+through its ``/files/`` route); an error is shown as a message in the facilitator's language.
 """
 
 from __future__ import annotations
 
 import html
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import ipywidgets as widgets
 
@@ -21,8 +22,42 @@ __all__ = ["ReportButton"]
 REPORT_NAME = "report.html"
 
 
+def notebook_link(path: Path, cwd: Path | None = None,
+                  session: str | None = None) -> str | None:
+    """``path`` as a link relative to the notebook (the kernel's working folder ``cwd``), or
+    None when JupyterLab could not serve it: JupyterLab resolves such a link against the
+    notebook's folder and serves the file through its ``/files/`` route, but only inside the
+    folder it was started in. ``session``: the notebook's path in that folder
+    (``JPY_SESSION_NAME``, set by Jupyter Server), which tells how many folders up the link may
+    go; without it, none.
+
+    >>> notebook_link(Path("/w/nb/report.html"), Path("/w/nb"))
+    'report.html'
+    >>> notebook_link(Path("/w/report.html"), Path("/w/nb"), "nb/05_penutupan.ipynb")
+    '../report.html'
+    >>> notebook_link(Path("/tmp/report.html"), Path("/w/nb"), "nb/05_penutupan.ipynb") is None
+    True
+    """
+    cwd = Path.cwd() if cwd is None else cwd
+    if session is None:
+        session = os.environ.get("JPY_SESSION_NAME")
+    depth = 0
+    if session and not os.path.isabs(session):
+        depth = len(PurePosixPath(session).parent.parts)
+    try:
+        rel = PurePosixPath(Path(os.path.relpath(path, cwd)).as_posix())
+    except ValueError:  # another drive
+        return None
+    ups = 0
+    for part in rel.parts:
+        if part != "..":
+            break
+        ups += 1
+    return str(rel) if ups <= depth else None
+
+
 class ReportButton(widgets.VBox):
-    """"Buat laporan": write the report beside the database and show its path and a link.
+    """"Buat laporan": write the report beside the database and give a link that opens it.
 
     Parameters
     ----------
@@ -30,28 +65,33 @@ class ReportButton(widgets.VBox):
         The workshop.
     lang
         ``"id"`` or ``"en"``.
-    anonymous
-        Leave participant names out of the report.
+    names
+        Show participants' names in the report (default: none, as on the projector).
 
     Attributes
     ----------
     button : Button
     message : HTML
-        The path and link after success, or the error.
+        Where the report was written, or the error.
+    link : Output
+        After success, the link that opens the report (rendered by JupyterLab, which serves
+        the file through its ``/files/`` route); empty when JupyterLab cannot reach the file.
     path : Path | None
         The report written last.
     """
 
-    def __init__(self, store: WorkshopStore, lang: str = "id", *, anonymous: bool = False):
-        self.store, self.lang, self.anonymous = store, lang, anonymous
+    def __init__(self, store: WorkshopStore, lang: str = "id", *, names: bool = False):
+        self.store, self.lang, self.names = store, lang, names
         self.path: Path | None = None
         self.button = widgets.Button(description=t("report.button", lang), icon="file-text",
                                      button_style="primary", layout=widgets.Layout(width="auto"))
         self.button.add_class("cw-report-button")
         self.message = widgets.HTML()
         self.message.add_class("cw-report-message")
+        self.link = widgets.Output()
+        self.link.add_class("cw-report-link")
         self.button.on_click(lambda _: self.make())
-        super().__init__([self.button, self.message])
+        super().__init__([self.button, self.message, self.link])
         self.add_class("cw-report")
 
     @property
@@ -65,9 +105,10 @@ class ReportButton(widgets.VBox):
 
         lang = self.lang
         self.button.disabled = True
+        self.link.outputs = ()
         self.message.value = f"<i>{html.escape(t('report.working', lang))}</i>"
         try:
-            self.path = write_report(self.store, self.target, lang, anonymous=self.anonymous)
+            self.path = write_report(self.store, self.target, lang, names=self.names)
         except CityWorkshopError as e:
             self.message.value = (f'<span class="cw-error" style="color:#b3261e;font-weight:600">'
                                   f"{html.escape(e.message(lang))}</span>")
@@ -79,14 +120,19 @@ class ReportButton(widgets.VBox):
         finally:
             self.button.disabled = False
         shown = html.escape(str(self.path))
-        link = ""
-        try:  # a link JupyterLab can open when the report is under the notebook's folder
-            rel = os.path.relpath(self.path, Path.cwd())
-            if not rel.startswith(".."):
-                link = (f' · <a href="{html.escape(Path(rel).as_posix())}" target="_blank" '
-                        f'rel="noopener">{html.escape(t("report.open", lang))}</a>')
-        except ValueError:
-            pass
+        rel = notebook_link(self.path)
+        note = "" if rel else f"<br>{html.escape(t('report.written_outside', lang))}"
         self.message.value = (f"<span>{html.escape(t('report.written', lang))} "
-                              f"<code>{shown}</code>{link}</span>")
+                              f"<code>{shown}</code>{note}</span>")
+        if rel:
+            href = html.escape(rel, quote=True)
+            markup = (f'<p class="cw-report-open" style="font-size:1.15em;margin:4px 0">'
+                      f'<a href="{href}" target="_blank" rel="noopener" style="font-weight:700">'
+                      f"📄 {html.escape(t('report.open_link', lang))}</a> "
+                      f'<span style="color:#555">{html.escape(t("report.open_hint", lang))}'
+                      "</span></p>")
+            # An output JupyterLab renders (not the widget's own HTML): it resolves the link
+            # against the notebook's folder and opens the file, served by its /files/ route.
+            self.link.outputs = ({"output_type": "display_data", "metadata": {},
+                                  "data": {"text/html": markup, "text/plain": rel}},)
         return self.path

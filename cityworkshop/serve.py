@@ -205,7 +205,7 @@ class ParticipantServer:
         self.stop()
 
 
-def _command(db: Path, host: str, port: int, lang: str, idle_minutes: float,
+def _command(db: Path | str, host: str, port: int, lang: str, idle_minutes: float,
              count_route: bool) -> list[str]:
     cmd = [sys.executable, "-W", "ignore", "-m", "cityworkshop.participant.server",
            "--db", str(db), "--host", host, "--port", str(port), "--lang", lang,
@@ -222,7 +222,8 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     Parameters
     ----------
     db_path
-        The workshop database (must exist), passed on as an absolute path.
+        The workshop database (must exist), passed on as an absolute path; or a PostgreSQL
+        workshop's URL, passed on as it is.
     host, port
         Where to listen. ``0.0.0.0`` lets phones on the venue network in. The port is not moved
         if it is taken: the server fails instead.
@@ -251,10 +252,14 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     ...     server.wait_ready()
     ...     print(server.url)
     """
-    db = Path(db_path).resolve()
-    if not db.is_file():
-        raise FileNotFoundError(f"Workshop database not found: {db}. "
-                                "Create one with 'cityworkshop init --db PATH'.")
+    from .store._base import db_location
+
+    db = db_location(db_path)
+    if isinstance(db, Path):
+        db = db.resolve()
+        if not db.is_file():
+            raise FileNotFoundError(f"Workshop database not found: {db}. "
+                                    "Create one with 'cityworkshop init --db PATH'.")
     # its own empty folder as working directory: Solara would read a ".env" file found there
     workdir = Path(tempfile.mkdtemp(prefix="cityworkshop-page-"))
     log = log_path or workdir / "server.log"

@@ -46,7 +46,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUTES) -> None:
     """Set the environment Solara and the page read; call before importing solara."""
-    os.environ["CITYWORKSHOP_DB"] = str(Path(db).resolve())
+    from ..store._base import db_location
+
+    where = db_location(db)  # a PostgreSQL workshop's URL stays as it is
+    os.environ["CITYWORKSHOP_DB"] = where if isinstance(where, str) else str(where.resolve())
     os.environ["CITYWORKSHOP_LANG"] = lang
     settings = {
         "SOLARA_APP": str(APP),
@@ -282,7 +285,7 @@ def build_app(*, count_route: bool = False) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cityworkshop.participant.server",
                                      description="Serve the participant page (Solara).")
-    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--db", required=True, help="workshop file, or a PostgreSQL URL")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--lang", default="id")

@@ -8,7 +8,9 @@ is a new row; the latest row per activity and subject is the answer) and the fac
 clamping a value is not enough. Imports no pandas, Jupyter, widget or plotly module, so that the
 participant page's kernel stays lean; :mod:`cityworkshop.analysis` turns its rows into frames.
 The facade is assembled from parts: ``_base`` (engine, value objects), ``room`` (facilitator
-state), ``sharing`` (questions, votes, notes) and ``schema`` (tables, migrations).
+state), ``sharing`` (questions, votes, notes) and ``schema`` (tables, migrations). Given a
+``postgresql+psycopg://...?workshop=NAME`` URL instead of a path, the same facade works on one
+schema of a PostgreSQL server (:mod:`cityworkshop.store.postgres`).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from pathlib import Path
 from random import Random
 from typing import Any, NoReturn
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from ..answers import NEW_ENTRY, normalize_name, rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
@@ -51,6 +53,7 @@ from ._base import (
     default_db_path,
     normalize_code,
 )
+from . import postgres as _pg
 from .room import RoomState
 from .schema import (
     MIGRATIONS,
@@ -87,6 +90,36 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def _group_count(pack: ContentPack, groups: int | None) -> int:
+    n_groups = pack.program.groups_default if groups is None else groups
+    if not 1 <= n_groups <= 50:
+        raise StoreError(key="store.groups_range", n=n_groups)
+    return n_groups
+
+
+def _fill(conn: Connection, pack: ContentPack, n_groups: int, seed: int | None,
+          demo: bool) -> None:
+    """The first rows of a new workshop: meta, the groups with their codes, activity state.
+    ``seed`` makes the group codes reproducible (demo)."""
+    rng: Any = Random(seed) if seed is not None else secrets.SystemRandom()
+    codes: set[str] = set()
+    while len(codes) < n_groups:
+        codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+    conn.execute(insert(meta_table), [
+        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+        {"key": "program_id", "value": pack.program.id},
+        {"key": "created_at", "value": _now()},
+        {"key": "is_demo", "value": "1" if demo else "0"},
+    ])
+    conn.execute(insert(groups_table), [
+        {"number": i + 1, "name": f"Kelompok {i + 1}", "code": code}
+        for i, code in enumerate(sorted(codes, key=lambda c: rng.random()))
+    ])
+    conn.execute(insert(activity_state_table), [
+        {"activity_id": a.id, "is_open": False} for a in pack.program.activities
+    ])
+
+
 class WorkshopStore(RoomState, QuestionsAndNotes):
     """One workshop's database.
 
@@ -101,15 +134,26 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
     #: print a write failure's cause on the server's stderr (the CLI prints it itself)
     say_on_stderr = True
 
+    #: the path of the SQLite file, or the URL (a ``str``) of a PostgreSQL workshop
+    path: Path | str
+
     def __init__(self, path: str | Path, *, pack: ContentPack | None = None,
                  read_only: bool = False):
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise StoreError(key="store.missing", path=str(self.path))
-        self._identity = _file_identity(self.path)
         self._alarmed: set[str] = set()
-        self._engine = _make_engine(self.path, read_only=read_only)
         self._pack = pack
+        #: where a PostgreSQL workshop lives (None: a SQLite file)
+        self.server: _pg.WorkshopURL | None = None
+        if _pg.is_url(path):
+            self.server = _pg.parse_url(str(path))
+            self.path = self.server.text
+            self._identity = None
+            self._engine = _pg.make_engine(self.server, read_only=read_only)
+        else:
+            self.path = Path(path)
+            if not self.path.is_file():
+                raise StoreError(key="store.missing", path=str(self.path))
+            self._identity = _file_identity(self.path)
+            self._engine = _make_engine(self.path, read_only=read_only)
         try:
             self._check_schema()
         except BaseException:
@@ -133,15 +177,16 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
 
         Refuses to touch an existing file. ``seed`` makes the group codes reproducible (demo).
         """
+        if _pg.is_url(path):
+            return cls._create_on_server(str(path), program=program, groups=groups, demo=demo,
+                                         seed=seed, pack=pack)
         path = Path(path)
         if path.exists():
             raise StoreError(key="store.exists", path=str(path))
         if not path.parent.is_dir():
             raise StoreError(key="store.no_folder", path=str(path.parent))
         pack = pack or load_pack(program)
-        n_groups = pack.program.groups_default if groups is None else groups
-        if not 1 <= n_groups <= 50:
-            raise StoreError(key="store.groups_range", n=n_groups)
+        n_groups = _group_count(pack, groups)
         # WAL is a property of the file, kept across connections: set it once, here, so that
         # opening someone else's SQLite file never changes it.
         raw = sqlite3.connect(path)
@@ -152,28 +197,39 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         engine = _make_engine(path)
         try:
             metadata.create_all(engine)
-            rng: Any = Random(seed) if seed is not None else secrets.SystemRandom()
-            codes: set[str] = set()
-            while len(codes) < n_groups:
-                codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
             with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
                 with conn.begin():
-                    conn.execute(insert(meta_table), [
-                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                        {"key": "program_id", "value": pack.program.id},
-                        {"key": "created_at", "value": _now()},
-                        {"key": "is_demo", "value": "1" if demo else "0"},
-                    ])
-                    conn.execute(insert(groups_table), [
-                        {"number": i + 1, "name": f"Kelompok {i + 1}", "code": code}
-                        for i, code in enumerate(sorted(codes, key=lambda c: rng.random()))
-                    ])
-                    conn.execute(insert(activity_state_table), [
-                        {"activity_id": a.id, "is_open": False} for a in pack.program.activities
-                    ])
+                    _fill(conn, pack, n_groups, seed, demo)
         finally:
             engine.dispose()
         return cls(path, pack=pack)
+
+    @classmethod
+    def _create_on_server(cls, url: str, *, program: str, groups: int | None, demo: bool,
+                          seed: int | None, pack: ContentPack | None) -> WorkshopStore:
+        """:meth:`create` on PostgreSQL: the workshop's schema, its tables and first rows in
+        one transaction (a workshop is whole or absent)."""
+        where = _pg.parse_url(url)
+        pack = pack or load_pack(program)
+        n_groups = _group_count(pack, groups)
+        engine = _pg.make_engine(where, pool_size=1)
+        try:
+            with engine.connect() as conn:
+                with conn.begin():
+                    # two 'init's of the same name at once: the second waits, then is refused
+                    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"),
+                                 {"s": where.workshop})
+                    if "meta" in _pg.table_names(conn, where.workshop):
+                        raise StoreError(key="store.exists", path=where.display)
+                    conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{where.workshop}"')
+                    metadata.create_all(conn)
+                    _pg.ensure_revision(conn)
+                    _fill(conn, pack, n_groups, seed, demo)
+        except DBAPIError as e:
+            raise _pg.explain(where, e) from None
+        finally:
+            engine.dispose()
+        return cls(url, pack=pack)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -184,7 +240,16 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def where(self) -> str:
+        """The workshop's database for messages: the file's path, or the URL without its
+        password."""
+        return self.server.display if self.server is not None else str(self.path)
+
     def _check_schema(self) -> None:
+        if self.server is not None:
+            self._check_server_schema(self.server)
+            return
         try:
             with self._engine.connect() as conn:
                 names = {r[0] for r in conn.exec_driver_sql(
@@ -204,12 +269,40 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
+    def _check_server_schema(self, where: _pg.WorkshopURL) -> None:
+        try:
+            with self._engine.connect() as conn:
+                names = _pg.table_names(conn, where.workshop)
+                if "meta" not in names:
+                    missing = not _pg.schema_exists(conn, where.workshop) or not names
+                    raise StoreError(key="store.missing" if missing else "store.not_workshop",
+                                     path=where.display)
+                row = conn.execute(select(meta_table.c.value).where(
+                    meta_table.c.key == "schema_version")).first()
+            if "revision" not in names:  # made by a release without the change counter
+                with self._engine.begin() as conn:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"),
+                                 {"s": where.workshop})
+                    _pg.ensure_revision(conn)
+        except DBAPIError as e:  # the server unreachable, the login refused, no such database
+            raise _pg.explain(where, e) from None
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(key="store.newer", path=where.display, version=version,
+                             supported=SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
     def _migrate(self, version: int) -> None:
         """Bring an older database up to :data:`SCHEMA_VERSION`, one step at a time."""
         with self._write() as conn:
+            # read again under the write lock: another process may have migrated it meanwhile
+            row = conn.execute(select(meta_table.c.value).where(
+                meta_table.c.key == "schema_version")).first()
+            version = int(row[0]) if row else 0
             while version < SCHEMA_VERSION:
                 if version not in MIGRATIONS:
-                    raise StoreError(key="store.no_migration", path=str(self.path), version=version)
+                    raise StoreError(key="store.no_migration", path=self.where, version=version)
                 MIGRATIONS[version](conn)
                 version += 1
             conn.execute(update(meta_table).where(meta_table.c.key == "schema_version")
@@ -220,8 +313,10 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
 
         SQLite keeps writing into a deleted (unlinked) or replaced file without a word: every
         answer would then be lost while the page says "Terkirim". A stat per write costs a few
-        microseconds.
+        microseconds. A PostgreSQL workshop has no file to check.
         """
+        if self.server is not None:
+            return
         now = _file_identity(self.path)
         if now is None:
             self._fail("store.file_gone", path=str(self.path))
@@ -248,6 +343,10 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         Fails loudly (:class:`StoreUnavailable`) when the file is gone or replaced, the disk is
         full or the file cannot be written: never a silent loss.
         """
+        if self.server is not None:
+            with self._write_on_server() as conn:
+                yield conn
+            return
         self._check_file()
         try:
             with self._engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
@@ -263,7 +362,35 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             raise
 
     @contextmanager
+    def _write_on_server(self) -> Iterator[Connection]:
+        """A PostgreSQL write transaction: the workshop's revision row first (its lock orders
+        the writers, as ``BEGIN IMMEDIATE`` does; its counter tells the watchers). A server
+        gone, a full disk, a read-only server or a role that may not write raise
+        :class:`StoreUnavailable`; the answer is NOT saved and the page says so."""
+        try:
+            with self._engine.connect() as conn:
+                with conn.begin():
+                    _pg.bump(conn)
+                    yield conn
+        except DBAPIError as e:
+            state = str(getattr(e.orig, "sqlstate", "") or "")
+            if state in ("40001", "40P01"):  # serialization failure, deadlock: try again
+                raise InvalidAnswer("error.busy") from None
+            if (isinstance(e, OperationalError) or e.connection_invalidated
+                    or state[:2] in ("08", "53", "57", "58", "25", "3D", "3F")
+                    or state in ("42501", "42P01")):
+                reason = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else state
+                self._fail("store.write_failed", path=self.where, reason=reason[:300])
+            raise
+
+    @contextmanager
     def _read(self) -> Iterator[Connection]:
+        if self.server is not None:
+            # each statement sees every earlier commit (READ COMMITTED); a transaction around
+            # a read would only add two round trips
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                yield conn
+            return
         with self._engine.connect() as conn:
             with conn.begin():
                 yield conn
@@ -281,7 +408,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             created_at=m["created_at"],
             is_demo=m.get("is_demo") == "1",
             schema_version=int(m["schema_version"]),
-            path=str(self.path),
+            path=self.where,
         )
 
     @property

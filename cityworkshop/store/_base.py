@@ -19,9 +19,20 @@ from sqlalchemy.engine import Connection, Engine
 BUSY_TIMEOUT_S = 30.0
 _SHORT_WAIT_MS = 5  # SQLite's own wait inside one try of BEGIN IMMEDIATE (see _begin_immediate)
 
-def default_db_path() -> Path:
-    """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``."""
-    return Path(os.environ.get("CITYWORKSHOP_DB") or "workshop.db")
+def default_db_path() -> Path | str:
+    """The workshop database to use: ``$CITYWORKSHOP_DB``, else ``./workshop.db``.
+
+    A path, or the URL (a ``str``) of a PostgreSQL workshop when ``$CITYWORKSHOP_DB`` is one.
+    """
+    return db_location(os.environ.get("CITYWORKSHOP_DB") or "workshop.db")
+
+
+def db_location(db: str | Path) -> Path | str:
+    """A ``--db`` value as the store takes it: a database URL stays a string (``Path`` would
+    fold its ``//``), anything else is a file path."""
+    if isinstance(db, str) and "://" in db:
+        return db
+    return Path(db)
 
 
 def _now() -> str:

@@ -14,6 +14,12 @@ the file through :func:`connect`; the ``cityworkshop`` command checks it with
   full, read-only file, folder or medium.
 - :func:`backup` copies with SQLite's online backup API (consistent while participants write),
   into a temporary file that is checked and then renamed: a copy is whole or absent.
+
+A PostgreSQL workshop (``db`` is a URL) has no file: :func:`ensure_usable` then asks the server
+(reachable, the workshop there, writable by this login), :func:`integrity_problems` checks the
+workshop's tables, and :func:`backup` and the snapshots make a logical copy into a SQLite
+workshop file (:func:`cityworkshop.store.postgres.copy_to_sqlite`) that opens anywhere; the
+snapshots of a URL go to ``./<database>-<workshop>.snapshots/``.
 """
 
 from __future__ import annotations
@@ -119,10 +125,58 @@ def connect(path: str | Path, *, read_only: bool = False, timeout: float = CHECK
 # -- what went wrong ----------------------------------------------------------------------
 
 
+def _is_url(db: object) -> bool:
+    return isinstance(db, str) and "://" in db
+
+
+def _stem(db: str | Path) -> str:
+    """The name copies of ``db`` are named after: the file's stem, or for a PostgreSQL
+    workshop ``<database>-<workshop>``."""
+    if _is_url(db):
+        from .postgres import parse_url
+
+        return parse_url(str(db)).stem
+    return Path(db).stem
+
+
 def snapshot_folder(db: str | Path) -> Path:
-    """Where ``serve`` keeps rolling snapshots of ``db``: ``<db>.snapshots/`` beside it."""
+    """Where ``serve`` keeps rolling snapshots of ``db``: ``<db>.snapshots/`` beside it (for a
+    PostgreSQL workshop, ``<database>-<workshop>.snapshots/`` in the current folder)."""
+    if _is_url(db):
+        return Path.cwd() / f"{_stem(db)}.snapshots"
     db = Path(db).absolute()
     return db.parent / f"{db.name}.snapshots"
+
+
+def _server_store(db: str, *, read_only: bool = True):  # type: ignore[no-untyped-def]
+    from . import WorkshopStore
+
+    store = WorkshopStore(db, read_only=read_only)
+    store.say_on_stderr = False
+    return store
+
+
+def _ensure_server_usable(db: str, *, write: bool) -> None:
+    """The server answers, the workshop is there (its schema checked or migrated) and, with
+    ``write``, this login may write to it on a primary server."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from .postgres import explain
+
+    store = _server_store(db, read_only=False)
+    try:
+        if write:
+            with store._engine.connect() as conn:
+                standby, may_write = conn.execute(text(
+                    "SELECT pg_is_in_recovery(), has_table_privilege('submissions', 'INSERT') "
+                    "AND has_table_privilege('revision', 'UPDATE')")).one()
+            if standby or not may_write:
+                raise StoreError(key="store.pg_read_only", path=store.where)
+    except DBAPIError as e:
+        raise explain(store.server, e) from None
+    finally:
+        store.close()
 
 
 def file_problem(path: str | Path) -> StoreError | None:
@@ -255,6 +309,9 @@ def ensure_usable(path: str | Path, *, write: bool = False,
     file, folder or medium is refused up front rather than at the first answer. Raises
     :class:`StoreError` (``store.damaged`` when SQLite finds damaged pages).
     """
+    if _is_url(path):
+        _ensure_server_usable(str(path), write=write)
+        return
     found = file_problem(path)
     if found is not None:
         raise found
@@ -287,7 +344,17 @@ def integrity_problems(path: str | Path, *, max_errors: int = 100) -> list[str]:
 
     Damage that stops SQLite from even reading the schema is one problem, in SQLite's words.
     Other reasons the check cannot run (missing, locked ...) raise :class:`StoreError`.
+    A PostgreSQL workshop: tables or columns missing, answers without their submission
+    (PostgreSQL checks its own pages: data checksums, ``pg_amcheck``).
     """
+    if _is_url(path):
+        from .postgres import problems
+
+        store = _server_store(str(path))
+        try:
+            return problems(store._engine, store.server)[:max_errors]
+        finally:
+            store.close()
     found = file_problem(path)
     if found is not None:
         raise found
@@ -352,7 +419,13 @@ def backup(db: str | Path, dest: str | Path, *, overwrite: bool = False,
     then renamed to ``dest``. ``dest`` may be a folder (the copy is named after ``db`` and the
     UTC time). Refuses to write over ``db`` itself, and over an existing file unless
     ``overwrite``. Raises :class:`StoreError` with the reason.
+
+    A PostgreSQL workshop (``db`` a URL) is copied row by row, in one consistent read, into
+    a SQLite workshop file (:func:`cityworkshop.store.postgres.copy_to_sqlite`): the copy
+    opens anywhere, without a server, and is checked and renamed the same way.
     """
+    if _is_url(db):
+        return _backup_server(str(db), Path(dest), overwrite=overwrite)
     db, dest = Path(db), Path(dest)
     if dest.is_dir():
         dest = dest / f"{db.stem}-{_utc_stamp()}.db"
@@ -407,13 +480,56 @@ def backup(db: str | Path, dest: str | Path, *, overwrite: bool = False,
     return dest
 
 
-def _snapshot_name(db: Path) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(db.stem)}-(\d{{8}}T\d{{6}}Z)(?:-(\d+))?\.db$")
+def _backup_server(db: str, dest: Path, *, overwrite: bool) -> Path:
+    from sqlalchemy.exc import DBAPIError
+
+    from .postgres import copy_to_sqlite, explain
+
+    if dest.is_dir():
+        dest = dest / f"{_stem(db)}-{_utc_stamp()}.db"
+    if dest.exists() and not overwrite:
+        raise StoreError(key="store.backup_exists", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(key="store.no_folder", path=str(dest.parent))
+    store = _server_store(db)
+    tmp = dest.parent / f".{dest.name}.{os.getpid()}.{threading.get_ident()}.partial"
+    try:
+        try:
+            copy_to_sqlite(store._engine, tmp)
+        except DBAPIError as e:
+            raise explain(store.server, e) from None
+        con = sqlite3.connect(tmp)
+        try:
+            rows = con.execute("PRAGMA quick_check(1)").fetchall()
+        finally:
+            con.close()
+        if rows != [("ok",)]:
+            raise StoreError(key="store.out_failed", path=str(dest), reason=str(rows))
+        _fsync(tmp)
+        os.replace(tmp, dest)
+        _fsync(dest.parent, folder=True)
+    except StoreError:
+        _remove_partial(tmp)
+        raise
+    except (OSError, sqlite3.Error) as e:
+        _remove_partial(tmp)
+        raise explain_write(dest, e) from None
+    except BaseException:
+        _remove_partial(tmp)
+        raise
+    finally:
+        store.close()
+    _remove_partial(tmp)
+    return dest
+
+
+def _snapshot_name(db: str | Path) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(_stem(db))}-(\d{{8}}T\d{{6}}Z)(?:-(\d+))?\.db$")
 
 
 def list_snapshots(db: str | Path, folder: str | Path | None = None) -> list[Path]:
     """The snapshots of ``db`` in ``folder`` (default :func:`snapshot_folder`), oldest first."""
-    db = Path(db)
+    db = db if _is_url(db) else Path(db)
     folder = Path(folder) if folder is not None else snapshot_folder(db)
     pattern = _snapshot_name(db)
     found = []
@@ -437,7 +553,7 @@ def snapshot(db: str | Path, *, keep: int = SNAPSHOT_KEEP, folder: str | Path | 
     quiet lunch break does not push the morning's snapshots out). A damaged database raises
     :class:`StoreError` and leaves the existing snapshots alone.
     """
-    db = Path(db)
+    db = db if _is_url(db) else Path(db)
     folder = Path(folder) if folder is not None else snapshot_folder(db)
     try:
         folder.mkdir(exist_ok=True)
@@ -445,10 +561,11 @@ def snapshot(db: str | Path, *, keep: int = SNAPSHOT_KEEP, folder: str | Path | 
         raise explain_write(folder, e) from None
     before = list_snapshots(db, folder)
     stamp = _utc_stamp(now)
-    dest, n = folder / f"{db.stem}-{stamp}.db", 1
+    stem = _stem(db)
+    dest, n = folder / f"{stem}-{stamp}.db", 1
     while dest.exists():
         n += 1
-        dest = folder / f"{db.stem}-{stamp}-{n}.db"
+        dest = folder / f"{stem}-{stamp}-{n}.db"
     made = backup(db, dest)
     if before and filecmp.cmp(before[-1], made, shallow=False):
         made.unlink()
@@ -477,7 +594,7 @@ class Snapshotter:
                  on_snapshot: Callable[[Path], None] | None = None):
         if every_s <= 0:
             raise ValueError("every_s must be > 0")
-        self.db = Path(db).absolute()
+        self.db: str | Path = str(db) if _is_url(db) else Path(db).absolute()
         self.every_s = float(every_s)
         self.keep = keep
         self.folder = Path(folder) if folder is not None else snapshot_folder(self.db)

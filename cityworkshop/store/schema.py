@@ -7,6 +7,10 @@ revealed results and a countdown per activity, questions with votes, and facilit
 without a name). Schema 4 adds a personal code per participant (their seat from another device;
 a name alone no longer rejoins). Schema 5 keeps each participant's unsent edit per activity
 (a draft survives a reload). ``MIGRATIONS`` brings an older file up to date in place.
+
+The version is the ``schema_version`` row of ``meta`` (not SQLite's ``PRAGMA user_version``),
+and every migration is written for both SQLite and PostgreSQL: a workshop on a server is
+migrated the same way, in one transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -150,7 +155,7 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE submissions ADD COLUMN about_group_id INTEGER "
                          "REFERENCES groups(id)")
     conn.exec_driver_sql("ALTER TABLE activity_state ADD COLUMN revealed BOOLEAN NOT NULL "
-                         "DEFAULT 1")
+                         "DEFAULT TRUE")
     conn.exec_driver_sql("ALTER TABLE activity_state ADD COLUMN timer_ends_at VARCHAR")
     for table in (questions_table, votes_table, notes_table):
         table.create(conn, checkfirst=True)
@@ -175,7 +180,8 @@ def _v3_to_v4(conn: Connection) -> None:
         while not seat or seat in used:
             seat = "".join(secrets.choice(alphabet) for _ in range(5))
         used.add(seat)
-        conn.exec_driver_sql("UPDATE participants SET seat_code = ? WHERE id = ?", (seat, pid))
+        conn.execute(text("UPDATE participants SET seat_code = :seat WHERE id = :pid"),
+                     {"seat": seat, "pid": pid})
 
 
 def _v4_to_v5(conn: Connection) -> None:

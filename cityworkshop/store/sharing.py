@@ -22,6 +22,11 @@ from .schema import (
 DRAFT_MAX_BYTES = 256 * 1024  # a form's value is a few KB; a crafted megabyte is not kept
 
 
+def conn_dialect(store: Any) -> str:
+    """``"sqlite"`` or ``"postgresql"``: the store's engine's SQL dialect."""
+    return str(store._engine.dialect.name)
+
+
 class QuestionsAndNotes:
     """Question, vote and note methods of :class:`~cityworkshop.store.WorkshopStore`."""
 
@@ -65,10 +70,14 @@ class QuestionsAndNotes:
             raise ActivityClosed("answer.closed")
         if q.participant_id == participant.id:
             return False
+        if conn_dialect(self) == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
         with self._write() as conn:
-            res = conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO votes (question_id, participant_id, created_at) "
-                "VALUES (?, ?, ?)", (question_id, participant.id, _now()))
+            res = conn.execute(dialect_insert(votes_table).values(
+                question_id=question_id, participant_id=participant.id, created_at=_now())
+                .on_conflict_do_nothing())
             return bool(res.rowcount)
 
     def mark_answered(self, question_id: int, answered: bool = True) -> None:
@@ -95,7 +104,7 @@ class QuestionsAndNotes:
                  .join(p, p.c.id == q.c.participant_id)
                  .outerjoin(v, v.c.question_id == q.c.id)
                  .where(q.c.activity_id == activity_id)
-                 .group_by(q.c.id)
+                 .group_by(q.c.id, g.c.name, p.c.name)
                  .order_by(votes.desc(), q.c.id))
         return self._records(query)
 

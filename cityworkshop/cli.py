@@ -1,7 +1,9 @@
 """The ``cityworkshop`` command: thin wrappers over the store, the demo and the servers.
 
-Every command takes ``--db PATH`` (default ``$CITYWORKSHOP_DB``, else ``./workshop.db``). Each one
-that opens a workshop first runs SQLite's ``quick_check``. A missing, damaged, locked or
+Every command takes ``--db PATH`` (default ``$CITYWORKSHOP_DB``, else ``./workshop.db``), or a
+PostgreSQL workshop's URL (``postgresql+psycopg://user@host/dbname?workshop=NAME``). Each one
+that opens a workshop first runs SQLite's ``quick_check`` (on a server: the server answers and
+the workshop is there). A missing, damaged, locked or
 read-only file, a file that is not a workshop database, a full disk or an unknown activity gives
 one clear line on stderr and exit code 2, never a traceback. The file checks, backups and
 snapshots live in :mod:`cityworkshop.store.health`; the servers in :mod:`cityworkshop.serve`.
@@ -55,12 +57,26 @@ def _activity_title(store: Any, activity_id: str, lang: str) -> str:
     return store.activity(activity_id).title.get(lang)
 
 
+def _shown(db: Path | str) -> str:
+    """``--db`` for a message: a PostgreSQL URL without its password."""
+    from .store.postgres import is_url, parse_url
+
+    return parse_url(db).display if is_url(db) else str(db)
+
+
+def _sqlite_only(args: argparse.Namespace) -> None:
+    from .store.postgres import is_url
+
+    if is_url(args.db):
+        raise CityWorkshopError(key="cli.sqlite_file_only", command=args.command)
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from .store import WorkshopStore
 
     with WorkshopStore.create(args.db, program=args.program, groups=args.groups) as store:
         groups = store.list_groups()
-        print(t("cli.init_done", args.lang, path=args.db, n=len(groups)))
+        print(t("cli.init_done", args.lang, path=_shown(args.db), n=len(groups)))
         for g in groups:
             print(f"  {g.name}: {g.code}")
     return 0
@@ -68,13 +84,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_SEED, make_demo
+    from .store.postgres import drop_workshop, is_url
 
-    if args.db.exists() and args.force:
+    if is_url(args.db) and args.force:
+        drop_workshop(args.db)
+    elif not is_url(args.db) and args.db.exists() and args.force:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)
     with make_demo(args.db, seed=args.seed if args.seed is not None else DEMO_SEED) as store:
         groups = store.list_groups()
-        print(t("cli.demo_done", args.lang, path=args.db,
+        print(t("cli.demo_done", args.lang, path=_shown(args.db),
                 participants=len(store.list_participants()), groups=len(groups)))
         for g in groups:
             print(f"  {g.name}: {g.code}")
@@ -383,6 +402,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from .serve import stop_process
     from .venue import find_page_address
 
+    _sqlite_only(args)
     _store(args).close()
     _ensure_port("127.0.0.1", args.port)
     page = find_page_address(args.db, environ={})  # a 'serve' already running for this db
@@ -412,6 +432,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from .serve import start_participant_server, stop_process
     from .venue import join_url
 
+    _sqlite_only(args)
     if args.demo and not args.db.exists():
         cmd_demo(argparse.Namespace(db=args.db, seed=None, force=False, lang=args.lang))
     _store(args).close()
@@ -492,25 +513,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     """SQLite's full ``integrity_check``: "ok" (exit 0), or every problem found (exit 2)."""
     from .store.health import integrity_problems, snapshot_folder
 
+    from .store.postgres import is_url
+
     problems = integrity_problems(args.db, max_errors=CHECK_MAX_ERRORS)
     if not problems:
-        print(t("cli.check_ok", args.lang, path=args.db))
+        print(t("cli.check_ok_pg" if is_url(args.db) else "cli.check_ok", args.lang,
+                path=_shown(args.db)))
         return 0
     for line in problems:
         print(f"  {line}")
     n = f"{len(problems)}+" if len(problems) >= CHECK_MAX_ERRORS else str(len(problems))
     print(t("cli.error", args.lang, message=t(
-        "cli.check_problems", args.lang, path=args.db, n=n,
+        "cli.check_problems", args.lang, path=_shown(args.db), n=n,
         snapshots=snapshot_folder(args.db))), file=sys.stderr)
     return 2
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """A consistent copy of the workshop while it runs (SQLite's online backup API)."""
+    """A consistent copy of the workshop while it runs (SQLite's online backup API; from
+    PostgreSQL a logical copy into a SQLite workshop file)."""
     from .store.health import backup, ensure_usable
+    from .store.postgres import is_url
 
     ensure_usable(args.db)
-    out = args.output if args.output is not None else args.db.absolute().parent
+    out = args.output if args.output is not None else (
+        Path.cwd() if is_url(args.db) else args.db.absolute().parent)
     path = backup(args.db, out, overwrite=args.force)
     print(t("cli.backup_done", args.lang, path=path))
     return 0
@@ -518,10 +545,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .store import default_db_path
+    from .store._base import db_location
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=default_db_path(),
-                        help="workshop database (default: $CITYWORKSHOP_DB, else ./workshop.db)")
+    common.add_argument("--db", type=db_location, default=default_db_path(),
+                        help="workshop database: a SQLite file, or a PostgreSQL URL "
+                             "postgresql+psycopg://user@host/dbname?workshop=NAME (default: "
+                             "$CITYWORKSHOP_DB, else ./workshop.db)")
     common.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
                         help="language of messages and pages (default: id)")
 
@@ -727,6 +757,11 @@ def _file_error(args: argparse.Namespace, exc: BaseException) -> CityWorkshopErr
         for candidate in (e, orig):
             if isinstance(candidate, sqlite3.Error):
                 return explain(args.db, candidate)
+            if type(candidate).__module__.startswith("psycopg"):  # a PostgreSQL workshop
+                from .store.postgres import explain as explain_server
+                from .store.postgres import parse_url
+
+                return explain_server(parse_url(str(args.db)), candidate)
         if isinstance(e, OSError) and e.filename:
             return explain_write(e.filename, e)
         e = e.__cause__ or e.__context__

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Set up cityworkshop in ./.venv (or $CITYWORKSHOP_VENV): the package, its test tools when
-# called with "test", and Debian's Chromium for the browser tests. Safe to run again.
+# called with "test" (psycopg included), and Debian's Chromium and PostgreSQL for the browser and
+# PostgreSQL tests. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${CITYWORKSHOP_VENV:-.venv}
 PY=${PYTHON:-python3}
 
-if [ "${1:-}" = "test" ] && [ ! -x /usr/bin/chromium ]; then
-  echo ">> installing Chromium from Debian (browser tests)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+# Debian packages of the test set-up: Chromium (browser tests) and PostgreSQL (tests/test_postgres.py
+# starts a throwaway server of its own from /usr/lib/postgresql/*/bin; the package's own cluster
+# is never used)
+if [ "${1:-}" = "test" ]; then
+  APT=()
+  [ -x /usr/bin/chromium ] || APT+=(chromium)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || APT+=(postgresql)
+  if [ ${#APT[@]} -gt 0 ]; then
+    echo ">> installing ${APT[*]} from Debian (browser and PostgreSQL tests)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${APT[@]}" >/dev/null
+  fi
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then

@@ -14,8 +14,14 @@ from cityworkshop.cli import main
 from cityworkshop.demo import make_demo
 from cityworkshop.i18n import t
 from cityworkshop.report import ReportError, export
-from cityworkshop.report.export import (ANSWER_COLUMNS, MAX_WIDTH, QUESTION_COLUMNS,
-                                        REVISION_COLUMNS, header, sheet_names)
+from cityworkshop.report.export import (
+    ANSWER_COLUMNS,
+    MAX_WIDTH,
+    QUESTION_COLUMNS,
+    REVISION_COLUMNS,
+    header,
+    sheet_names,
+)
 
 ALL_COLUMNS = list(dict.fromkeys((*REVISION_COLUMNS, *QUESTION_COLUMNS)))
 

@@ -18,8 +18,7 @@ import pytest
 from cityworkshop.content import ContentPack, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+MONTHS = [dt.date(2000, m, 1).strftime("%B") for m in range(1, 13)]  # C locale: English
 
 
 def _facts_md() -> Path | None:

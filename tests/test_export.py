@@ -164,7 +164,7 @@ def test_sheet_names_and_headers_are_in_the_chosen_language(demo, book):
 
 
 def test_header_row_is_frozen_and_columns_sized_from_their_content(book):
-    lang, wb = book
+    _, wb = book
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         rows = list(ws.iter_rows(values_only=True))

@@ -133,16 +133,23 @@ class QuestionsBoard(widgets.VBox):
         self.refresh(force=True)
         return counted
 
-    def refresh(self, force: bool = False) -> bool:
+    def refresh(self, force: bool = False, shared: tuple[Any, bool, Any] | None = None) -> bool:
         """Reload the questions from the store; rebuild the list only when something changed.
 
+        ``shared``: (question rows, revealed, votes by participant) read once for every page
+        of the room (:class:`cityworkshop.participant.room.SharedRoom`) instead of the store.
         Returns True when the list was rebuilt.
         """
-        rows = self.store.question_rows(self.activity.id)
-        voted = self.store.votes_of(self.activity.id, self.participant_id)
+        if shared is not None:
+            rows, revealed, votes = list(shared[0]), shared[1], shared[2]
+            voted = set(votes.get(self.participant_id, ()))
+        else:
+            rows = self.store.question_rows(self.activity.id)
+            voted = self.store.votes_of(self.activity.id, self.participant_id)
+            revealed = self.store.is_revealed(self.activity.id)
         #: whether the facilitator shows the results: hidden means no vote count on any phone,
         #: and no order by votes either (it would tell the counts), only the order of asking
-        self.revealed = self.store.is_revealed(self.activity.id)
+        self.revealed = revealed
         if not self.revealed:
             rows = sorted(rows, key=lambda r: r["question_id"])
         self._rows = rows

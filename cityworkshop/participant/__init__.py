@@ -30,6 +30,7 @@ from ..forms import QuestionsBoard, form_for
 from ..i18n import LANGUAGES, default_lang, t
 from ..store import Group, Participant, WorkshopStore
 from .countdown import Countdown
+from .room import RoomSnapshot, SharedRoom
 from .parts import (
     about_box,
     button,
@@ -115,11 +116,13 @@ class ParticipantPage:
     """
 
     def __init__(self, store_or_path: WorkshopStore | str | Path, lang: str | None = None, *,
-                 watcher: Any = None):
+                 watcher: Any = None, room: SharedRoom | None = None):
         self.store = (store_or_path if isinstance(store_or_path, WorkshopStore)
                       else WorkshopStore(store_or_path))
         #: the process's :class:`~cityworkshop.store.watch.ChangeWatcher` (None: poll on a timer)
         self.watcher = watcher
+        #: the room read once per change for every page of the process (its own otherwise)
+        self.room = room if room is not None else SharedRoom(self.store, watcher)
         self._seen_version = -1
         self.lang = lang if lang in LANGUAGES else default_lang()
         self.screen = "join"
@@ -280,7 +283,8 @@ class ParticipantPage:
         activity; update the countdown. Never throws away what the participant is typing."""
         if self.participant is None:
             return
-        current = self.store.current_activity()
+        snap = self.room.snapshot()
+        current = snap.current
         if current is None:
             if self.screen != "wait" or force:
                 self._keep_draft()
@@ -290,11 +294,11 @@ class ParticipantPage:
             self._keep_draft()
             self._load_activity(current)
         elif self.screen == "form" and self.form is not None:
-            self._refresh_unedited_form()
+            self._refresh_unedited_form(snap)
         elif self.screen == "questions" and self.board is not None:
-            self.board.refresh()
-        self.countdown.set_remaining(
-            self.store.timer_remaining(self.activity_id) if self.activity_id else None)
+            self.board.refresh(shared=snap.questions if snap.current == self.activity_id
+                               else None)
+        self.countdown.set_remaining(snap.remaining(self.activity_id))
 
     def choose_about(self, group_id: int | None) -> None:
         """Answer about ``group_id`` (a peer activity): keep the unsent edit of the group chosen
@@ -597,14 +601,20 @@ class ParticipantPage:
         self._form_children(form, picker or self.about_picker, None)  # its heading, kept
         return True
 
-    def _refresh_unedited_form(self) -> None:
-        """Show a group member's newer answer, but only while this participant has not edited."""
+    def _refresh_unedited_form(self, snap: RoomSnapshot | None = None) -> None:
+        """Show a group member's newer answer, but only while this participant has not edited.
+
+        With the room's ``snap``, the store is read only when this subject's answer changed."""
         assert self.form is not None and self.participant is not None and self.activity_id
         loaded_id, loaded_value = self._loaded
         if self.form.value != loaded_value:
             return  # the participant is typing: keep it
         if self.form.activity.about == "groups" and self.about is None:
             return
+        if snap is not None and snap.current == self.activity_id:
+            subject = self.store.subject_of(self.form.activity, self.participant, self.about)
+            if snap.latest.get(subject) in (None, loaded_id):
+                return  # nobody sent a newer answer for this subject
         latest = self.store.latest_answer(self.activity_id, self.participant.id, about=self.about)
         if latest is not None and latest.id != loaded_id:
             self.form.set_value({k: v for k, v in latest.answer.items() if k != "about"})

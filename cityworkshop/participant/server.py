@@ -75,12 +75,14 @@ _shared_lock = threading.Lock()
 def _store_and_watcher() -> tuple[Any, Any]:
     from ..store import WorkshopStore
     from ..store.watch import watcher_for
+    from .room import SharedRoom
 
     with _shared_lock:
         if "store" not in _shared:
             db = os.environ["CITYWORKSHOP_DB"]
             _shared["store"] = WorkshopStore(db)
             _shared["watcher"] = watcher_for(db)
+            _shared["room"] = SharedRoom(_shared["store"], _shared["watcher"])
         return _shared["store"], _shared["watcher"]
 
 
@@ -93,7 +95,8 @@ def new_page() -> Any:
 
     store, watcher = _store_and_watcher()
     _start_trimmer()
-    page = ParticipantPage(store, os.environ.get("CITYWORKSHOP_LANG") or None, watcher=watcher)
+    page = ParticipantPage(store, os.environ.get("CITYWORKSHOP_LANG") or None, watcher=watcher,
+                           room=_shared["room"])
     _pages.add(page)
     return page.show()
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from ..errors import StoreError
 from ._base import _now
-from .schema import activity_state_table, events_table
+from .schema import activity_state_table, events_table, submissions_table
 
 
 class RoomState:
@@ -72,6 +72,17 @@ class RoomState:
         """The activity the participant page shows: the most recently opened open one."""
         open_ids = self.open_activities()
         return open_ids[0] if open_ids else None
+
+    def latest_submissions(self, activity_id: str) -> dict[str, int]:
+        """The id of the current answer of every subject of ``activity_id`` (one read, for
+        every page of the room to see whether its own answer changed)."""
+        self.activity(activity_id)
+        s = submissions_table
+        with self._read() as conn:
+            rows = conn.execute(select(s.c.subject, func.max(s.c.id))
+                                .where(s.c.activity_id == activity_id)
+                                .group_by(s.c.subject)).all()
+        return {subject: int(sid) for subject, sid in rows}
 
     def activity_state(self, activity_id: str) -> dict[str, Any]:
         """``is_open``, ``revealed``, ``opened_at``, ``closed_at``, ``timer_ends_at`` of one activity."""

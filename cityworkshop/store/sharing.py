@@ -75,10 +75,11 @@ class QuestionsAndNotes:
         else:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         with self._write() as conn:
+            # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT
             res = conn.execute(dialect_insert(votes_table).values(
                 question_id=question_id, participant_id=participant.id, created_at=_now())
-                .on_conflict_do_nothing())
-            return bool(res.rowcount)
+                .on_conflict_do_nothing().returning(votes_table.c.question_id))
+            return res.first() is not None
 
     def mark_answered(self, question_id: int, answered: bool = True) -> None:
         """The facilitator marks a question answered (or not)."""
@@ -132,6 +133,19 @@ class QuestionsAndNotes:
                                 .where(questions_table.c.activity_id == activity_id,
                                        votes_table.c.participant_id == participant_id)).all()
         return {r[0] for r in rows}
+
+    def votes_by_participant(self, activity_id: str) -> dict[str, set[int]]:
+        """Every participant's votes on ``activity_id``'s questions (one read for all pages:
+        :meth:`votes_of` of each participant at once)."""
+        with self._read() as conn:
+            rows = conn.execute(select(votes_table.c.participant_id, votes_table.c.question_id)
+                                .join(questions_table,
+                                      questions_table.c.id == votes_table.c.question_id)
+                                .where(questions_table.c.activity_id == activity_id)).all()
+        out: dict[str, set[int]] = {}
+        for pid, qid in rows:
+            out.setdefault(pid, set()).add(qid)
+        return out
 
     # -- drafts: a participant's unsent edit survives a reload -------------------------------
 

@@ -116,8 +116,12 @@ def test_english_labels(store: WorkshopStore) -> None:
 
 
 def test_demo_banner_only_on_demo(store: WorkshopStore, demo_store: WorkshopStore) -> None:
-    banner = t("demo.banner", "id")
-    assert banner in text_of(ControlPanel(demo_store, ACTIVITY).banner.value)
+    # on the title's line a short label; the sentence is its tooltip and sits under the panel
+    # (the first chart's subtitle or the results' banner)
+    panel = ControlPanel(demo_store, ACTIVITY)
+    assert text_of(panel.banner.value).strip() == t("panel.demo", "id") == "DATA DEMO"
+    assert html.escape(t("demo.banner", "id")) in panel.banner.value
+    assert t("demo.banner", "id") in text_of(LiveResults(demo_store, ACTIVITY).banner.value)
     assert text_of(ControlPanel(store, ACTIVITY).banner.value).strip() == ""
     assert "5 dari 5" in text_of(ControlPanel(demo_store, ACTIVITY).count.value)
 

@@ -268,7 +268,7 @@ def test_reveal_and_hide_are_two_states_not_a_toggle(store: WorkshopStore) -> No
     assert store.is_revealed("branding-urgency")
     panel.hide_button.click()
     assert not store.is_revealed("branding-urgency")
-    assert "Hasil disembunyikan" in text_of(panel.state.value)
+    assert "Hasil disembunyikan" in text_of(panel.shown.value)
     assert panel.hide_button.button_style == "warning" and panel.reveal_button.button_style == ""
     panel.hide_button.click()  # a double click of "Sembunyikan" keeps it hidden
     assert not store.is_revealed("branding-urgency")
@@ -276,7 +276,7 @@ def test_reveal_and_hide_are_two_states_not_a_toggle(store: WorkshopStore) -> No
     panel.reveal_button.click()
     panel.reveal_button.click()
     assert store.is_revealed("branding-urgency")
-    assert "Hasil tampil di layar" in text_of(panel.state.value)
+    assert "Hasil tampil di layar" in text_of(panel.shown.value)
 
 
 def test_the_same_state_twice_writes_nothing(store: WorkshopStore) -> None:

@@ -18,7 +18,7 @@ from ..content import Activity
 from ..errors import CityWorkshopError, InvalidAnswer
 from ..i18n import t
 from ..store import WorkshopStore
-from ._html import CSS, banner, error_html, esc, local_time
+from ._html import CSS, error_html, esc, local_time
 from ._live import running_loop
 
 __all__ = ["ControlPanel", "activity_progress"]
@@ -27,6 +27,29 @@ _log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 COUNT_EVERY_TICKS = 5
 DEFAULT_MINUTES = 10
+
+# The panel on a projector: about 150 px tall at 1366x768 (four rows of 36-40 px), so that the
+# activity's first chart fits under it on one screen; every text and button label >= 16 px.
+PANEL_CSS = """<style>
+.cw-control-panel {padding: 0 0 2px 0;}
+.cw-control-panel .cw-panel-row {gap: 3px 8px; margin: 0 0 3px 0;}
+.cw-control-panel .cw-panel-row > .jupyter-widgets {margin: 0;}
+.cw-control-panel .widget-html, .cw-control-panel .widget-html > .widget-html-content {
+  height: auto; line-height: 1.25;}
+.cw-control-panel .cw-box {line-height: 1.25;}
+.cw-control-panel .cw-box h3 {font-size: 22px; margin: 0;}
+.cw-control-panel .cw-state {font-size: 18px; padding: 3px 12px;}
+.cw-control-panel .cw-src {font-size: 16px;}
+.cw-control-panel .cw-banner {font-size: 18px; font-weight: 800; padding: 4px 12px;}
+.cw-control-panel .cw-panel-head .cw-refresh-button {margin-left: auto;}
+.cw-control-panel .jupyter-button {font-size: 16px; height: 36px; padding: 0 10px;}
+.cw-control-panel .widget-text input, .cw-control-panel .widget-label {font-size: 16px;}
+.cw-control-panel .widget-text {height: 36px; line-height: 36px;}
+.cw-control-panel .widget-text input {height: 36px;}
+.cw-control-panel .cw-timer {font-size: 24px; padding: 0 12px; line-height: 36px;}
+.cw-control-panel .cw-count {font-size: 22px;}
+.cw-control-panel .cw-chip {font-size: 16px; padding: 2px 10px; margin: 2px 6px 2px 0;}
+</style>"""
 
 
 def _clock(seconds: float) -> str:
@@ -94,8 +117,8 @@ class ControlPanel(widgets.VBox):
     next_button : Button
         "Kegiatan berikutnya": :meth:`WorkshopStore.advance` (closes the current activity of the
         program and opens the next one).
-    state, timer, count, groups, message : HTML
-        DIBUKA/DITUTUP and whether results are shown; time left; "n of N groups answered"
+    state, shown, timer, count, groups, message : HTML
+        DIBUKA/DITUTUP; whether the results are shown; time left; "n of N groups answered"
         (participant scope: participants who joined; about: groups: pairs rated of pairs
         possible; questions: questions and votes); one chip per group.
 
@@ -108,9 +131,16 @@ class ControlPanel(widgets.VBox):
         self.activity: Activity = store.activity(activity_id)
         self.lang = lang
         self._task: asyncio.Task[None] | None = None
-        self.banner = widgets.HTML(banner(store, lang))
-        title = widgets.HTML(f'{CSS}<div class="cw-box"><h3>{esc(t("panel.heading", lang))}: '
+        # The demo banner's sentence is under the panel on the same screen (the first chart's
+        # subtitle, or the results' banner): here a short red label on the title's line.
+        self.banner = widgets.HTML(
+            f'<span class="cw-banner" title="{esc(t("demo.banner", lang))}">'
+            f'{esc(t("panel.demo", lang))}</span>' if store.info().is_demo else "")
+        self.banner.add_class("cw-panel-banner")
+        title = widgets.HTML(f'{CSS}{PANEL_CSS}<div class="cw-box"><h3>'
+                             f'{esc(t("panel.heading", lang))}: '
                              f"{esc(self.activity.title.get(lang))}</h3></div>")
+        title.add_class("cw-panel-title")
         auto = widgets.Layout(width="auto")
         self.open_button = widgets.Button(description=t("panel.open", lang), button_style="success",
                                           icon="play", layout=auto)
@@ -144,6 +174,7 @@ class ControlPanel(widgets.VBox):
                        (self.stop_timer_button, "cw-timer-stop")):
             b.add_class(cls)
         self.state = widgets.HTML()
+        self.shown = widgets.HTML()
         self.timer = widgets.HTML()
         self.count = widgets.HTML()
         self.groups = widgets.HTML()
@@ -160,14 +191,25 @@ class ControlPanel(widgets.VBox):
             lambda aid: store.start_timer(aid, int(self.minutes.value) * 60)))
         self.stop_timer_button.on_click(lambda _: self._act(store.stop_timer))
         self.next_button.on_click(lambda _: self._advance())
-        row = widgets.Layout(align_items="center", flex_flow="row wrap")
-        buttons = widgets.HBox([self.open_button, self.close_button, self.reveal_button,
-                                self.hide_button, self.next_button, self.state], layout=row)
-        timer_row = widgets.HBox([self.minutes, self.start_timer_button, self.stop_timer_button,
-                                  self.timer, self.join_button, self.refresh_button], layout=row)
-        super().__init__([self.banner, title, buttons, timer_row, self.count, self.groups,
-                          self.message, self.join])
+        # Four rows for a 1366x768 projector (charts/_style.py PANEL_HEIGHT): the title with
+        # the state, the demo label and "Perbarui"; the buttons that act on the activity, with
+        # whether the results are shown; the clock and the count; the groups. A row wraps only
+        # when it must (many groups).
+        def row(children: list[widgets.Widget], cls: str) -> widgets.HBox:
+            box = widgets.HBox(children, layout=widgets.Layout(align_items="center",
+                                                               flex_flow="row wrap"))
+            box.add_class("cw-panel-row")
+            box.add_class(cls)
+            return box
+
+        head = row([title, self.state, self.banner, self.refresh_button], "cw-panel-head")
+        buttons = row([self.open_button, self.close_button, self.reveal_button, self.hide_button,
+                       self.shown, self.next_button, self.join_button], "cw-panel-buttons")
+        timer_row = row([self.timer, self.minutes, self.start_timer_button,
+                         self.stop_timer_button, self.count], "cw-panel-clock")
+        super().__init__([head, buttons, timer_row, self.groups, self.message, self.join])
         self.add_class("cw-control-panel")
+        self.add_class(f"cw-panel-{self.activity.id}")
         self.refresh()
         if running_loop() is not None:
             self.start()
@@ -261,9 +303,8 @@ class ControlPanel(widgets.VBox):
         key, cls = ("panel.state_open", "cw-open") if is_open else ("panel.state_closed",
                                                                    "cw-closed")
         shown = t("panel.results_shown" if revealed else "panel.results_hidden", lang)
-        self.state.value = (f'<div class="cw-box"><span class="cw-state {cls}">'
-                            f'{esc(t(key, lang))}</span> <span class="cw-src">{esc(shown)}'
-                            "</span></div>")
+        self.state.value = (f'<span class="cw-state {cls}">{esc(t(key, lang))}</span>')
+        self.shown.value = f'<span class="cw-src cw-shown">{esc(shown)}</span>'
         # two states: the button of the state in force is coloured and ticked; pressing it
         # again changes nothing
         self.reveal_button.button_style = "info" if revealed else ""
@@ -289,8 +330,8 @@ class ControlPanel(widgets.VBox):
             done = " cw-done" if answered else ""
             mark = "✓ " if answered else ""
             chips.append(f'<span class="cw-chip{done}">{mark}{label}</span>')
-        self.groups.value = (f'<div class="cw-box">{esc(t("panel.groups_answered", lang))}: '
-                             f'{"".join(chips)}</div>')
+        self.groups.value = (f'<div class="cw-box cw-chips">'
+                             f'{esc(t("panel.groups_answered", lang))}: {"".join(chips)}</div>')
 
     def refresh_timer(self) -> None:
         """Show the time left on the countdown."""

@@ -42,6 +42,7 @@ from ..errors import (
     StoreError,
     StoreUnavailable,
 )
+from . import postgres as _pg
 from ._base import (
     Group,
     Participant,
@@ -53,7 +54,6 @@ from ._base import (
     default_db_path,
     normalize_code,
 )
-from . import postgres as _pg
 from .room import RoomState
 from .schema import (
     MIGRATIONS,
@@ -88,6 +88,18 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _server_trouble(e: DBAPIError) -> str | None:
+    """The driver's first line when a PostgreSQL error means the workshop cannot be used now
+    (server gone or refusing, disk full, read-only, no permission, schema dropped), else None."""
+    state = str(getattr(e.orig, "sqlstate", "") or "")
+    if (isinstance(e, OperationalError) or e.connection_invalidated
+            or state[:2] in ("08", "53", "57", "58", "25", "3D", "3F")
+            or state in ("42501", "42P01")):
+        text_ = str(e.orig).strip()
+        return (text_.splitlines()[0] if text_ else state or type(e.orig).__name__)[:300]
+    return None
 
 
 def _group_count(pack: ContentPack, groups: int | None) -> int:
@@ -376,11 +388,9 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             state = str(getattr(e.orig, "sqlstate", "") or "")
             if state in ("40001", "40P01"):  # serialization failure, deadlock: try again
                 raise InvalidAnswer("error.busy") from None
-            if (isinstance(e, OperationalError) or e.connection_invalidated
-                    or state[:2] in ("08", "53", "57", "58", "25", "3D", "3F")
-                    or state in ("42501", "42P01")):
-                reason = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else state
-                self._fail("store.write_failed", path=self.where, reason=reason[:300])
+            reason = _server_trouble(e)
+            if reason is not None:
+                self._fail("store.write_failed", path=self.where, reason=reason)
             raise
 
     @contextmanager
@@ -388,8 +398,15 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         if self.server is not None:
             # each statement sees every earlier commit (READ COMMITTED); a transaction around
             # a read would only add two round trips
-            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                yield conn
+            try:
+                with self._engine.connect().execution_options(
+                        isolation_level="AUTOCOMMIT") as conn:
+                    yield conn
+            except DBAPIError as e:  # the server gone: the page says so, as for a write
+                reason = _server_trouble(e)
+                if reason is not None:
+                    self._fail("store.pg_unusable", path=self.where, reason=reason)
+                raise
             return
         with self._engine.connect() as conn:
             with conn.begin():

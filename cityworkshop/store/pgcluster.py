@@ -155,20 +155,22 @@ def start_cluster(*, fsync: bool = True, timeout: float = 60.0,
         cluster = Cluster(folder, port, proc.pid, log)
         deadline = time.monotonic() + timeout
         pid_file = data / "postmaster.pid"
+        ready = [str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port)]
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"PostgreSQL did not start:\n{log.read_text(errors='replace')}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    pass
-                if pid_file.is_file():
+            # accepting connections, not only listening (it listens while it starts up)
+            if subprocess.run(ready, check=False, capture_output=True,
+                              timeout=30).returncode == 0:
+                try:
                     cluster.pid = int(pid_file.read_text().split()[0])  # the postmaster itself
                     break
-            except (OSError, ValueError, IndexError):
-                time.sleep(0.1)
+                except (OSError, ValueError, IndexError):
+                    pass
+            time.sleep(0.1)
         else:
-            raise RuntimeError(f"PostgreSQL did not listen within {timeout} s")
-        _create_database(bin_dir, cluster)
+            raise RuntimeError(f"PostgreSQL did not accept connections within {timeout} s")
+        _create_database(bin_dir, cluster, deadline)
         return cluster
     except BaseException:
         pid_file = data / "postmaster.pid"
@@ -180,6 +182,13 @@ def start_cluster(*, fsync: bool = True, timeout: float = 60.0,
         raise
 
 
-def _create_database(bin_dir: Path, cluster: Cluster) -> None:
-    subprocess.run([str(bin_dir / "createdb"), "-h", cluster.host, "-p", str(cluster.port),
-                    "-U", SUPERUSER, DATABASE], check=True, capture_output=True, timeout=60)
+def _create_database(bin_dir: Path, cluster: Cluster, deadline: float) -> None:
+    cmd = [str(bin_dir / "createdb"), "-h", cluster.host, "-p", str(cluster.port),
+           "-U", SUPERUSER, DATABASE]
+    while True:
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=60)
+        if done.returncode == 0:
+            return
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"createdb failed: {done.stderr.strip()}")
+        time.sleep(0.2)

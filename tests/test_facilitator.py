@@ -251,3 +251,13 @@ def test_live_results_refuses_unknown_kinds(store: WorkshopStore, monkeypatch) -
     monkeypatch.setattr(store, "activity", lambda _id: act)
     with pytest.raises(ValueError, match="scale"):
         LiveResults(store, ACTIVITY)
+
+
+def test_reveal_in_the_panel_redraws_this_kernels_results_at_once(demo_store: WorkshopStore) -> None:
+    live = LiveResults(demo_store, ACTIVITY)  # no event loop here: no watcher, only the nudge
+    panel = ControlPanel(demo_store, ACTIVITY)
+    assert live.figures
+    panel.hide_results()
+    assert live.figures == {} and live.body.layout.display == "none"
+    panel.show_results()
+    assert set(live.figures) == {"radar", "heatmap", "gaps"} and live.body.layout.display is None

@@ -290,12 +290,12 @@ def test_the_same_state_twice_writes_nothing(store: WorkshopStore) -> None:
 def test_live_results_follow_reveal_and_hide_at_once(store: WorkshopStore) -> None:
     panel = ControlPanel(store, "branding-urgency", "id")
     live = LiveResults(store, "branding-urgency", "id")
-    panel.hide_button.click()
-    assert live.refresh() is True  # the state moved: one redraw, no figure
+    panel.hide_button.click()  # this kernel's results redraw in the click, not at a poll
     assert live.figures == {} and t("results.hidden", "id") in live.hidden.value
+    assert live.refresh() is False  # nothing left for the watcher's refresh to draw
     panel.reveal_button.click()
-    assert live.refresh() is True
     assert live.figures and live.hidden.value == ""
+    assert live.refresh() is False
 
 
 def test_join_card_is_one_click_away_from_the_panel(store: WorkshopStore) -> None:

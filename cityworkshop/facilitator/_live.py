@@ -1,4 +1,5 @@
-"""Drawing plotly figures into Output widgets and refreshing on the kernel's event loop.
+"""Drawing plotly figures into Output widgets, refreshing on the kernel's event loop, and the
+live views of each activity in this kernel (a reveal clicked here redraws them at once).
 
 Private to :mod:`cityworkshop.facilitator`.
 """
@@ -7,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import weakref
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -26,6 +30,25 @@ def figure_output(fig: go.Figure) -> dict[str, Any]:
         "text/plain": str(fig.layout.title.text or "plotly figure"),
     }
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
+
+
+_log = logging.getLogger(__name__)
+_views: dict[tuple[str, str], weakref.WeakSet[Any]] = {}
+
+
+def follow(path: str | Path, activity_id: str, view: Any) -> None:
+    """Register a live view (anything with ``refresh()``) of an activity of a workshop."""
+    _views.setdefault((str(path), activity_id), weakref.WeakSet()).add(view)
+
+
+def nudge(path: str | Path, activity_id: str) -> None:
+    """Refresh now the live views of this activity in this kernel: a reveal clicked in this
+    kernel shows without waiting for the change watcher (which still tells other kernels)."""
+    for view in list(_views.get((str(path), activity_id), ())):
+        try:
+            view.refresh()
+        except Exception as e:  # noqa: BLE001 - a view that cannot draw must not stop the click
+            _log.warning("refreshing a live view of %s failed: %s", activity_id, e)
 
 
 def running_loop() -> asyncio.AbstractEventLoop | None:

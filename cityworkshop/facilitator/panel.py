@@ -19,12 +19,13 @@ from ..errors import CityWorkshopError, InvalidAnswer
 from ..i18n import t
 from ..store import WorkshopStore
 from ._html import CSS, error_html, esc, local_time
-from ._live import running_loop
+from ._live import nudge, running_loop
 
 __all__ = ["ControlPanel", "activity_progress"]
 
 _log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
+WATCH_SECONDS = 0.1  # how often the change watcher's number is compared (cheap)
 COUNT_EVERY_TICKS = 5
 DEFAULT_MINUTES = 10
 
@@ -49,6 +50,7 @@ PANEL_CSS = """<style>
 .cw-control-panel .cw-timer {font-size: 24px; padding: 0 12px; line-height: 36px;}
 .cw-control-panel .cw-count {font-size: 22px;}
 .cw-control-panel .cw-chip {font-size: 16px; padding: 2px 10px; margin: 2px 6px 2px 0;}
+.cw-control-panel .cw-updated {margin-left: 6px; white-space: nowrap;}
 </style>"""
 
 
@@ -120,7 +122,7 @@ class ControlPanel(widgets.VBox):
     state, shown, timer, count, groups, message : HTML
         DIBUKA/DITUTUP; whether the results are shown; time left; "n of N groups answered"
         (participant scope: participants who joined; about: groups: pairs rated of pairs
-        possible; questions: questions and votes); one chip per group.
+        possible; questions: questions and votes); one chip per group, and when it was counted.
 
     In a kernel the timer ticks every second and the counts refresh every few seconds on the
     kernel's event loop (:meth:`start`, :meth:`stop`).
@@ -209,7 +211,7 @@ class ControlPanel(widgets.VBox):
                          self.stop_timer_button, self.count], "cw-panel-clock")
         super().__init__([head, buttons, timer_row, self.groups, self.message, self.join])
         self.add_class("cw-control-panel")
-        self.add_class(f"cw-panel-{self.activity.id}")
+        self.add_class(f"cw-panel-for-{self.activity.id}")  # the presenter test finds it
         self.refresh()
         if running_loop() is not None:
             self.start()
@@ -230,7 +232,8 @@ class ControlPanel(widgets.VBox):
 
     def show_results(self) -> bool:
         """Show this activity's results (on the projector and the phones); already shown: no
-        change. The live results follow within a fraction of a second (the change watcher)."""
+        change. This kernel's live results of the activity redraw at once, others within a
+        fraction of a second (the change watcher)."""
         return self._act(lambda aid: self._set_revealed(aid, True))
 
     def hide_results(self) -> bool:
@@ -240,6 +243,7 @@ class ControlPanel(widgets.VBox):
     def _set_revealed(self, aid: str, revealed: bool) -> None:
         if self.store.is_revealed(aid) != revealed:
             self.store.reveal(aid, revealed)
+            nudge(self.store.path, aid)  # this kernel's results now, not at the watcher's poll
 
     def _on_join(self, change: dict[str, Any]) -> None:
         """Show the join card in the panel (built on first use), or hide it."""
@@ -303,7 +307,7 @@ class ControlPanel(widgets.VBox):
         key, cls = ("panel.state_open", "cw-open") if is_open else ("panel.state_closed",
                                                                    "cw-closed")
         shown = t("panel.results_shown" if revealed else "panel.results_hidden", lang)
-        self.state.value = (f'<span class="cw-state {cls}">{esc(t(key, lang))}</span>')
+        self.state.value = f'<span class="cw-state {cls}">{esc(t(key, lang))}</span>'
         self.shown.value = f'<span class="cw-src cw-shown">{esc(shown)}</span>'
         # two states: the button of the state in force is coloured and ticked; pressing it
         # again changes nothing
@@ -317,21 +321,23 @@ class ControlPanel(widgets.VBox):
         if self.activity.kind == "questions":
             extra["votes"] = sum(r["votes"] for r in store.question_rows(aid))
         self.count.value = (f'<div class="cw-box"><span class="cw-count">'
-                            f"{esc(t(self._count_key(), lang, n=n, total=total, **extra))}</span> "
-                            f'<span class="cw-src">{esc(t("panel.updated", lang, time=local_time(store)))}'
+                            f"{esc(t(self._count_key(), lang, n=n, total=total, **extra))}"
                             "</span></div>")
+        questions = self.activity.kind == "questions"
         chips = []
         for name, answered, possible in per:
             label = esc(name)
-            if self.activity.scope == "participant" or self.activity.about == "groups" \
-                    or self.activity.kind == "questions":
-                label += f" {answered}/{possible}" if self.activity.kind != "questions" \
-                    else f": {esc(t('panel.chip_questions', lang, n=answered))}"
+            if questions:  # "Pertanyaan per kelompok: Kelompok 1: 2"
+                label += f": {answered}"
+            elif self.activity.scope == "participant" or self.activity.about == "groups":
+                label += f" {answered}/{possible}"
             done = " cw-done" if answered else ""
             mark = "✓ " if answered else ""
             chips.append(f'<span class="cw-chip{done}">{mark}{label}</span>')
-        self.groups.value = (f'<div class="cw-box cw-chips">'
-                             f'{esc(t("panel.groups_answered", lang))}: {"".join(chips)}</div>')
+        head = t("panel.questions_per_group" if questions else "panel.groups_answered", lang)
+        updated = t("panel.updated", lang, time=local_time(store))
+        self.groups.value = (f'<div class="cw-box cw-chips">{esc(head)}: {"".join(chips)}'
+                             f'<span class="cw-src cw-updated">{esc(updated)}</span></div>')
 
     def refresh_timer(self) -> None:
         """Show the time left on the countdown."""
@@ -370,19 +376,20 @@ class ControlPanel(widgets.VBox):
 
     async def _tick(self) -> None:
         """The clock every second; the counts as soon as the process's change watcher saw a
-        commit (compared every quarter second), and every few seconds at the latest."""
+        commit (compared every :data:`WATCH_SECONDS`), and every few seconds at the latest."""
         from ..store.watch import watcher_for
 
         watcher = watcher_for(self.store.path)
         seen, n = watcher.version, 0
+        per_tick = max(1, round(TICK_SECONDS / WATCH_SECONDS))
         while True:
-            await asyncio.sleep(TICK_SECONDS / 4)
+            await asyncio.sleep(WATCH_SECONDS)
             n += 1
             try:
-                if watcher.version != seen or n % (4 * COUNT_EVERY_TICKS) == 0:
+                if watcher.version != seen or n % (per_tick * COUNT_EVERY_TICKS) == 0:
                     seen = watcher.version
                     self.refresh()
-                elif n % 4 == 0:
+                elif n % per_tick == 0:
                     self.refresh_timer()
-            except Exception as e:  # a busy database must not stop the clock
+            except Exception as e:  # noqa: BLE001 - a busy database must not stop the clock
                 _log.warning("control panel refresh failed: %s", e)

@@ -2,7 +2,8 @@
    1. A random token kept in this browser (localStorage), handed to the page's hidden .cw-device
       field: the same phone comes back to the same participant after a reload.
    2. A banner at the top when the connection to the workshop server is lost; gone when it is back.
-   3. Back to the top of the page on every change of screen (join, wait, form, sent ...). */
+   3. Back to the top of the page on every change of screen (join, wait, form, sent ..., and the
+      next activity's form when the facilitator moves on). */
 (function () {
   var KEY = "cityworkshop-device";
   function token() {
@@ -45,6 +46,20 @@
     }
     if (el) { el.style.display = show ? "block" : "none"; }
     document.body.classList.toggle("cw-is-offline", !!show);
+    room();
+  }
+  /* the room the banner takes at the top: what is scrolled into view lands below it, and the
+     sticky countdown sits under it rather than behind it */
+  function room() {
+    var el = document.getElementById("cw-offline");
+    var h = el && el.style.display !== "none" ? el.offsetHeight : 0;
+    var root = document.documentElement;
+    var want = h ? h + "px" : "";
+    if (root.style.scrollPaddingTop !== want) {
+      root.style.scrollPaddingTop = want;
+      if (h) { root.style.setProperty("--cw-offline-h", want); }
+      else { root.style.removeProperty("--cw-offline-h"); }
+    }
   }
   var NativeWS = window.WebSocket;
   function WatchedWS(url, protocols) {
@@ -89,17 +104,32 @@
   }
   shell();
 
+  /* Back to the top: the window, and any box around the page that scrolls (the page shell's
+     layout may scroll inside a box of its own). */
+  function toTop(el) {
+    window.scrollTo(0, 0);
+    for (var e = el.parentElement; e; e = e.parentElement) {
+      if (e.scrollTop) { e.scrollTop = 0; }
+    }
+  }
+  /* A screen is its kind and its heading: the facilitator moving on from one form to the next
+     changes the heading, not the kind. */
   var screen = null;
   window.setInterval(function () {
     shell();
     fill();
     followConnection();
+    room();  // its height changes with the width (a phone turned)
     var el = document.querySelector(".cw-page");
     if (!el) { return; }
     var m = /cw-screen-([a-z]+)/.exec(el.className);
-    var now = m ? m[1] : null;
+    var heads = el.querySelectorAll(".cw-body h2"), h = "";
+    for (var i = 0; i < heads.length; i++) {  // the one shown (a form built ahead is hidden)
+      if (heads[i].getClientRects().length) { h = heads[i].textContent; break; }
+    }
+    var now = (m ? m[1] : "") + "|" + h;
     if (now !== screen) {
-      if (screen !== null) { window.scrollTo(0, 0); }
+      if (screen !== null) { toTop(el); }
       screen = now;
     }
   }, 200);

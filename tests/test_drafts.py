@@ -75,3 +75,50 @@ def test_drafts_are_per_participant(store):
     assert b.form.entries[0].text.value == ""
     raw = store.draft(a.participant.id, DEFINITION)
     assert json.dumps(raw)  # plain JSON
+
+
+def test_a_question_being_typed_survives_a_reload(store):
+    store.open_activity("leader-questions")
+    page = _page(store, "dev-question-phone")
+    assert page.screen == "questions"
+    page.board.question.value = "Bagaimana merek kota bertahan setelah pergantian pimpinan?"
+    assert page.persist_draft() is True
+    reloaded = _page(store, "dev-question-phone")
+    assert reloaded.board.question.value.startswith("Bagaimana merek kota bertahan")
+    assert "dikembalikan" in reloaded.status.value
+    # once asked, it is not offered again
+    reloaded.board.ask_button.click()
+    assert reloaded.board.question.value == ""
+    reloaded.persist_draft()
+    again = _page(store, "dev-question-phone")
+    assert again.board.question.value == "" and "dikembalikan" not in again.status.value
+
+
+def test_a_peer_rating_comes_back_to_the_group_being_rated(store):
+    peer = next(a for a in store.pack.program.activities
+                if a.about == "groups" and a.kind == "scale")
+    store.open_activity(peer.id)
+    page = _page(store, "dev-peer-phone")
+    other = [v for _, v in page.about_picker.options if v][1]
+    page.about_picker.value = other
+    item, dims = next(iter(page.form.scores.items()))
+    for w in dims.values():
+        w.value = peer.scale_min
+    assert page.persist_draft() is True
+    reloaded = _page(store, "dev-peer-phone")
+    assert reloaded.about == other and reloaded.about_picker.value == other
+    assert all(w.value == peer.scale_min for w in reloaded.form.scores[item].values())
+    assert "dikembalikan" in reloaded.status.value
+
+
+def test_a_matrix_item_placed_on_one_axis_is_kept(store):
+    store.open_activity("branding-initiatives")
+    page = _page(store, "dev-matrix-phone")
+    first = next(iter(page.form.x))
+    page.form.x[first].value = page.form.activity.x_axis.max
+    assert page.form.value == {"positions": {}}  # not sendable yet ...
+    assert page.persist_draft() is True  # ... but kept
+    reloaded = _page(store, "dev-matrix-phone")
+    assert reloaded.form.x[first].value == page.form.activity.x_axis.max
+    assert reloaded.form.y[first].value is None
+    assert "dikembalikan" in reloaded.status.value

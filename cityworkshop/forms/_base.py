@@ -109,6 +109,12 @@ class FormBase(widgets.VBox):
         footer.add_class("cw-form-footer")
         return footer
 
+    @property
+    def draft_value(self) -> Any:
+        """Everything typed or chosen so far, to keep as a draft: :attr:`value`, or more where
+        a form's value leaves out what cannot be sent yet (:class:`MatrixForm`)."""
+        return self.value  # type: ignore[attr-defined]
+
     def on_submit(self, callback: Callable[[Any], Any]) -> None:
         """Call ``callback(form)`` when the participant presses "Kirim"."""
         self._submit_callbacks.append(callback)

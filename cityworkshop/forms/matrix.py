@@ -134,6 +134,15 @@ class MatrixForm(FormBase):
                      for i in self.x if self.x[i].value is not None and self.y[i].value is not None}
         return {"positions": positions}
 
+    @property
+    def draft_value(self) -> dict[str, Any]:
+        """:attr:`value` with the items placed on one axis only too (a draft keeps them; the
+        store would refuse them)."""
+        positions = {i: {"x": self.x[i].value, "y": self.y[i].value} for i in self.x
+                     if self.x[i].value is not None or self.y[i].value is not None}
+        return {"positions": {i: {k: int(v) for k, v in pos.items() if v is not None}
+                              for i, pos in positions.items()}}
+
     def set_value(self, answer: Mapping[str, Any] | None) -> None:
         """Show ``answer`` (as given by :attr:`value`); anything not in it is cleared.
 

@@ -63,8 +63,8 @@ DRAFT_SECONDS = 3.0
 #: after a screen change, a page builds the form of the activity the facilitator most likely
 #: opens next (``store.next_activity()``), hidden, so that "next" only swaps it in. Each page
 #: waits this long plus a random part of LOOKAHEAD_SPREAD: forty pages do not all build at once.
-LOOKAHEAD_SECONDS = 2.0
-LOOKAHEAD_SPREAD = 8.0
+LOOKAHEAD_SECONDS = 20.0
+LOOKAHEAD_SPREAD = 40.0
 
 
 @dataclass
@@ -321,7 +321,7 @@ class ParticipantPage:
         self.status.value = ""
         self.countdown.set_lang(lang)
         if self.form is not None:
-            typed, loaded = self.form.value, self._loaded
+            typed, loaded = self.form.draft_value, self._loaded
             self.form = self._make_form(typed)
             self._loaded = loaded
         if self.board is not None:
@@ -478,11 +478,20 @@ class ParticipantPage:
         if activity.kind == "questions":
             self.board = QuestionsBoard(activity, self.lang, store=self.store,
                                         participant_id=self.participant.id)
+            self._saved_draft = None
+            self._restore_question()
             self._go("questions")
             return
         self._items = self.store.items_of(activity)
         if activity.about == "groups":
             remembered = [k[1] for k in self._drafts if k[0] == activity_id and k[1] is not None]
+            if not remembered:  # a reload: the group being rated when the page went away
+                try:
+                    remembered = self.store.draft_abouts(self.participant.id, activity_id)[:1]
+                except StoreError:
+                    remembered = []
+                mine = self.group.id if self.group else None
+                remembered = [g for g in remembered if g != mine]
             self.about = remembered[-1] if remembered else None
         ahead, self._ahead = self._ahead, None
         if ahead is not None and (ahead.activity_id, ahead.lang, ahead.items, ahead.group_id) != (
@@ -518,7 +527,7 @@ class ParticipantPage:
                 built.set_value(answer)
         else:
             self.form = self._make_form(answer)
-        self._loaded = (latest.id if latest else None, self.form.value)
+        self._loaded = (latest.id if latest else None, self.form.draft_value)
         draft = self._drafts.pop((self.activity_id, self.about), None)
         if draft is None:  # typed before a reload, or on a page that was closed
             try:
@@ -528,8 +537,8 @@ class ParticipantPage:
         restored = False
         if isinstance(draft, dict) and draft != self._loaded[1]:
             self.form.set_value(draft)  # typed before the facilitator moved on and came back
-            restored = self.form.value != self._loaded[1]
-        self._saved_draft = self.form.value if restored else None
+            restored = self.form.draft_value != self._loaded[1]
+        self._saved_draft = self.form.draft_value if restored else None
         if restored:
             self._say(f"{self._welcome} {t('draft.restored', self.lang)}".strip(), "info")
         elif latest is not None:
@@ -539,25 +548,71 @@ class ParticipantPage:
                 previous += " " + t("points.returned", self.lang, n=returned)
             self._say(f"{self._welcome} {previous}".strip(), "info")
 
+    def _restore_question(self) -> None:
+        """Put back a question typed before a reload or before the facilitator moved on."""
+        assert self.board is not None and self.participant is not None and self.activity_id
+        key = (self.activity_id, None)
+        kept = self._drafts.pop(key, None)
+        if kept is None:
+            try:
+                kept = self.store.draft(self.participant.id, self.activity_id)
+            except StoreError:
+                kept = None
+        text = kept.get("question") if isinstance(kept, dict) else None
+        asked = {r["text"] for r in self.board._rows
+                 if r.get("participant_id") == self.participant.id}
+        if (isinstance(text, str) and text.strip() and text.strip() not in asked
+                and not self.board.question.value.strip()):
+            self.board.question.value = text
+            self._saved_draft = {"question": text}
+            self._say(f"{self._welcome} {t('draft.restored', self.lang)}".strip(), "info")
+
     def _keep_draft(self) -> None:
         """Remember an unsent edit of the current form, in case the same activity comes back
         (in memory, and in the store, so that it survives a reload too)."""
-        if self.form is not None and self.activity_id and self.form.value != self._loaded[1]:
-            self._drafts[(self.activity_id, self.about)] = self.form.value
+        if self.form is not None and self.activity_id and (
+                self.form.draft_value != self._loaded[1]):
+            self._drafts[(self.activity_id, self.about)] = self.form.draft_value
+            self.persist_draft()
+        elif self.board is not None and self.activity_id:
+            text = self.board.question.value
+            if text.strip():
+                self._drafts[(self.activity_id, None)] = {"question": text}
             self.persist_draft()
 
     def persist_draft(self) -> bool:
         """Keep the form's unsent edit in the store when it changed since last kept (the page
         calls it every :data:`DRAFT_SECONDS` while a form is shown). True when it wrote."""
-        if (self.form is None or self.participant is None or not self.activity_id
-                or self.screen != "form"):
+        if self.participant is None or not self.activity_id:
             return False
-        value = self.form.value
+        if self.board is not None and self.screen == "questions":
+            return self._persist_question()
+        if self.form is None or self.screen != "form":
+            return False
+        value = self.form.draft_value
         if value == self._loaded[1] or value == self._saved_draft:
             return False
         try:
             kept = self.store.save_draft(self.participant.id, self.activity_id, value,
                                          about=self.about)
+        except StoreError:
+            return False
+        self._saved_draft = value
+        return kept
+
+    def _persist_question(self) -> bool:
+        """Keep the question being typed on the board (or forget it once asked)."""
+        assert self.board is not None and self.participant is not None and self.activity_id
+        text = self.board.question.value
+        value = {"question": text} if text.strip() else None
+        if value == self._saved_draft:
+            return False
+        try:
+            if value is None:
+                self.store.drop_draft(self.participant.id, self.activity_id)
+                kept = False
+            else:
+                kept = self.store.save_draft(self.participant.id, self.activity_id, value)
         except StoreError:
             return False
         self._saved_draft = value
@@ -607,7 +662,7 @@ class ParticipantPage:
         With the room's ``snap``, the store is read only when this subject's answer changed."""
         assert self.form is not None and self.participant is not None and self.activity_id
         loaded_id, loaded_value = self._loaded
-        if self.form.value != loaded_value:
+        if self.form.draft_value != loaded_value:
             return  # the participant is typing: keep it
         if self.form.activity.about == "groups" and self.about is None:
             return
@@ -618,7 +673,7 @@ class ParticipantPage:
         latest = self.store.latest_answer(self.activity_id, self.participant.id, about=self.about)
         if latest is not None and latest.id != loaded_id:
             self.form.set_value({k: v for k, v in latest.answer.items() if k != "about"})
-            self._loaded = (latest.id, self.form.value)
+            self._loaded = (latest.id, self.form.draft_value)
             self._say(t("sent.previous", self.lang, time=self._local_time(latest.created_at)))
 
     def submit(self) -> None:
@@ -653,7 +708,7 @@ class ParticipantPage:
         # the stored answer: new ideas and plan steps now carry the ids the store gave them,
         # so that an edit sent later keeps them (and the points given to them)
         form.set_value({k: v for k, v in sub.answer.items() if k != "about"})
-        self._loaded = (sub.id, form.value)
+        self._loaded = (sub.id, form.draft_value)
         self.status.value = ""
         activity = form.activity
         about = ({g.id: g.name for g in self.store.list_groups()}.get(self.about)

@@ -62,6 +62,10 @@ def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUT
         "SOLARA_THEME_TITLE": "Lokakarya Kota",
         "SOLARA_KERNEL_CULL_TIMEOUT": f"{max(idle_minutes, 0.05) * 60:.0f}s",
         "SOLARA_MODE": "production",
+        # each page's frames are queued and sent by a task of the server's loop, instead of
+        # every widget message blocking its page's thread until the loop took it (bench_protocol:
+        # with 300 pages the blocking sends starved the loop and keepalive pings timed out)
+        "SOLARA_EXPERIMENTAL_PERFORMANCE": os.environ.get("CITYWORKSHOP_QUEUED_SENDS", "True"),
     }
     os.environ.update(settings)
 

@@ -184,6 +184,16 @@ class QuestionsAndNotes:
         except ValueError:
             return None
 
+    def draft_abouts(self, participant_id: str, activity_id: str) -> list[int]:
+        """The rated groups of the participant's kept drafts of a peer activity, the latest
+        edited first (a reload goes back to the group being rated)."""
+        d = drafts_table
+        with self._read() as conn:
+            rows = conn.execute(select(d.c.about_group_id).where(
+                d.c.participant_id == participant_id, d.c.activity_id == activity_id,
+                d.c.about_group_id != 0).order_by(d.c.updated_at.desc())).all()
+        return [int(r[0]) for r in rows]
+
     def drop_draft(self, participant_id: str, activity_id: str, about: int | None = None) -> None:
         """Forget the unsent edit (it was sent)."""
         d = drafts_table

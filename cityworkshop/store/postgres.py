@@ -132,8 +132,10 @@ def make_engine(where: WorkshopURL, *, pool_size: int = 5, read_only: bool = Fal
     url = where.url.set(query={k: v for k, v in where.url.query.items() if k != "options"})
     return create_engine(url, connect_args={"options": options, "connect_timeout": 10,
                                             "application_name": "cityworkshop"},
-                         pool_size=pool_size, max_overflow=20, pool_pre_ping=True,
-                         pool_timeout=30)
+                         # at most 10 connections per process (+1 for its watcher): writes
+                         # take the workshop's lock in turn anyway, and ten workshops' servers
+                         # must fit PostgreSQL's default max_connections of 100
+                         pool_size=pool_size, max_overflow=5, pool_timeout=30)
 
 
 def schema_exists(conn: Connection, workshop: str) -> bool:

@@ -51,6 +51,7 @@ PANEL_CSS = """<style>
 .cw-control-panel .cw-count {font-size: 22px;}
 .cw-control-panel .cw-chip {font-size: 16px; padding: 2px 10px; margin: 2px 6px 2px 0;}
 .cw-control-panel .cw-updated {margin-left: 6px; white-space: nowrap;}
+.cw-control-panel .cw-box.cw-chips {max-width: none;}
 </style>"""
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import random
 import sqlite3
 import statistics
@@ -211,6 +212,7 @@ def main() -> None:
     args = ap.parse_args()
     expected = args.procs * args.per_proc
     ctx = mp.get_context("spawn")
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
 
     from cityworkshop.store import WorkshopStore
 
@@ -281,7 +283,7 @@ PostgreSQL store against the SQLite store of this run: p99 {ratio('p99'):.2f}x, 
         pg_md = f"\nPostgreSQL: not run in this run ({why_not}).\n"
     md = f"""## Store: {args.procs} writers x {args.per_proc} answers at once
 
-{machine()}
+{machine()}; load average {load:.1f} at the start (other work on the machine)
 
 Command: `{command()}`
 

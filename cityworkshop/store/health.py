@@ -170,7 +170,7 @@ def _ensure_server_usable(db: str, *, write: bool) -> None:
             with store._engine.connect() as conn:
                 standby, may_write = conn.execute(text(
                     "SELECT pg_is_in_recovery(), has_table_privilege('submissions', 'INSERT') "
-                    "AND has_table_privilege('revision', 'UPDATE')")).one()
+                    "AND has_table_privilege('revision', 'INSERT')")).one()
             if standby or not may_write:
                 raise StoreError(key="store.pg_read_only", path=store.where)
     except DBAPIError as e:

@@ -10,11 +10,15 @@ workshop file (see docs/DECISIONS.md, "PostgreSQL"): every query stays as it is,
 workshop can be migrated, copied or dropped without touching the others. Every connection sets
 ``search_path`` to that schema only.
 
-Beside the workshop's tables the schema holds one more, ``revision``: one row whose counter
-every write transaction bumps first (``UPDATE ... SET n = n + 1``). The row lock it takes
-serialises the workshop's writers as SQLite's ``BEGIN IMMEDIATE`` does (a read-then-write
-transaction sees every earlier commit, so two phones never get the same entry id), and the
-counter is what the change watcher reads every 0.1 s (:mod:`cityworkshop.store.watch`).
+Beside the workshop's tables the schema holds one more, ``revision``: a change counter per
+server connection, which every write transaction bumps (an upsert of the row of
+``pg_backend_pid()``: writers never wait for one another there). Their sum is what the change
+watcher reads every 0.1 s (:mod:`cityworkshop.store.watch`); it moves exactly when a write
+commits. A write that reads before it writes (the next entry id, a name already taken, opening
+one activity closes the others) first takes the workshop's advisory lock
+(:func:`order_writers`), which orders those writers as SQLite's ``BEGIN IMMEDIATE`` does: each
+sees every earlier commit, so two phones never get the same entry id. Plain appends (most
+answers) take no lock and commit side by side.
 
 Also here: the check that the workshop's tables are all there (``cityworkshop check``), a
 logical copy of a workshop into a SQLite workshop file (``backup`` and ``serve``'s snapshots:
@@ -42,13 +46,15 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 _RESERVED = re.compile(r"pg_.*|information_schema")
 
 server_metadata = MetaData()
-#: one row (id 1): the workshop's change counter, bumped first in every write transaction
+#: the workshop's change counters, one row per server connection that wrote (its backend pid)
 revision_table = Table(
     "revision",
     server_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("pid", Integer, primary_key=True, autoincrement=False),
     Column("n", BigInteger, nullable=False),
 )
+#: the first key of the workshops' advisory locks ("cw"); the second is the schema's hash
+LOCK_CLASS = 0x6377
 
 
 def is_url(db: object) -> bool:
@@ -132,9 +138,9 @@ def make_engine(where: WorkshopURL, *, pool_size: int = 5, read_only: bool = Fal
     url = where.url.set(query={k: v for k, v in where.url.query.items() if k != "options"})
     return create_engine(url, connect_args={"options": options, "connect_timeout": 10,
                                             "application_name": "cityworkshop"},
-                         # at most 10 connections per process (+1 for its watcher): writes
-                         # take the workshop's lock in turn anyway, and ten workshops' servers
-                         # must fit PostgreSQL's default max_connections of 100
+                         # at most 10 connections per process (+1 for its watcher): a page's
+                         # reads and writes are short, and ten workshops' servers must fit
+                         # PostgreSQL's default max_connections of 100
                          pool_size=pool_size, max_overflow=5, pool_timeout=30)
 
 
@@ -150,20 +156,28 @@ def table_names(conn: Connection, workshop: str) -> set[str]:
 
 
 def ensure_revision(conn: Connection) -> None:
-    """The change counter's table and row (a workshop made by an older release has none)."""
+    """The change counters' table (a workshop made by an older release has none)."""
     revision_table.create(conn, checkfirst=True)
-    conn.execute(text("INSERT INTO revision (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"))
+
+
+def order_writers(conn: Connection) -> None:
+    """Take the workshop's write lock (an advisory lock, held until the transaction ends):
+    for a write that reads first, as ``BEGIN IMMEDIATE`` on SQLite."""
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, "
+                         "hashtext(current_schema()))")
 
 
 def bump(conn: Connection) -> None:
-    """First statement of every write transaction: take the workshop's write lock (the row's
-    lock, held until commit) and move the change counter."""
-    conn.exec_driver_sql("UPDATE revision SET n = n + 1 WHERE id = 1")
+    """In every write transaction: move this connection's change counter (its own row, so no
+    writer waits for another here); the watchers see it when the transaction commits."""
+    conn.exec_driver_sql("INSERT INTO revision (pid, n) VALUES (pg_backend_pid(), 1) "
+                         "ON CONFLICT (pid) DO UPDATE SET n = revision.n + 1")
 
 
 def read_revision(conn: Any) -> int:
-    """The counter, on a plain psycopg connection (the watcher's)."""
-    row = conn.execute("SELECT n FROM revision WHERE id = 1").fetchone()
+    """The sum of the counters, on a plain psycopg connection (the watcher's): it grows with
+    every commit of any writer."""
+    row = conn.execute("SELECT coalesce(sum(n), 0) FROM revision").fetchone()
     return int(row[0]) if row else 0
 
 

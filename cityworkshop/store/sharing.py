@@ -48,7 +48,7 @@ class QuestionsAndNotes:
         body = clean_text(text, max_chars=activity.max_chars, where={"n": 1})
         if require_open and not self.is_open(activity_id):
             raise ActivityClosed("answer.closed")
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             return int(conn.execute(insert(questions_table).values(
                 activity_id=activity_id, participant_id=participant.id,
                 group_id=participant.group_id, text=body, created_at=_now())
@@ -74,7 +74,7 @@ class QuestionsAndNotes:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
         else:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT
             res = conn.execute(dialect_insert(votes_table).values(
                 question_id=question_id, participant_id=participant.id, created_at=_now())
@@ -83,7 +83,7 @@ class QuestionsAndNotes:
 
     def mark_answered(self, question_id: int, answered: bool = True) -> None:
         """The facilitator marks a question answered (or not)."""
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             res = conn.execute(update(questions_table).where(questions_table.c.id == question_id)
                                .values(answered_at=_now() if answered else None))
             if res.rowcount == 0:
@@ -197,7 +197,7 @@ class QuestionsAndNotes:
     def drop_draft(self, participant_id: str, activity_id: str, about: int | None = None) -> None:
         """Forget the unsent edit (it was sent)."""
         d = drafts_table
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             conn.execute(delete(d).where(d.c.participant_id == participant_id,
                                          d.c.activity_id == activity_id,
                                          d.c.about_group_id == (about or 0)))
@@ -210,7 +210,7 @@ class QuestionsAndNotes:
 
         self.activity(activity_id)
         value = normalize_text(str(text)).strip()
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             conn.execute(insert(notes_table).values(activity_id=activity_id, kind="synthesis",
                                                     value=value, created_at=_now()))
 
@@ -224,7 +224,7 @@ class QuestionsAndNotes:
     def pin(self, activity_id: str, ref: str, pinned: bool = True) -> None:
         """Pin (or unpin) an answer on the wall; ``ref`` is ``<subject>#<entry>``."""
         self.activity(activity_id)
-        with self._write() as conn:
+        with self._write(ordered=False) as conn:
             conn.execute(insert(notes_table).values(
                 activity_id=activity_id, kind="pin" if pinned else "unpin", value=ref,
                 created_at=_now()))

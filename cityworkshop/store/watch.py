@@ -7,10 +7,10 @@ when it moved. Every page of the process compares that number with the one it la
 reads the store only when it changed: forty phones cost one counter read, not forty polls of the
 tables. The facilitator's live results use the same counter.
 
-On PostgreSQL the counter is the workshop's ``revision`` row, which every write transaction bumps
-first (:mod:`cityworkshop.store.postgres`): the watcher reads it on its own autocommit
-connection, one round trip of ~0.1 ms every ``interval``, and sees the commits of every
-process writing to that workshop, on any machine.
+On PostgreSQL the counter is the sum of the workshop's ``revision`` rows, which every write
+transaction bumps (:mod:`cityworkshop.store.postgres`): the watcher reads it on its own
+autocommit connection, one round trip of ~0.1 ms every ``interval``, and sees the commits of
+every process writing to that workshop, on any machine.
 """
 
 from __future__ import annotations

@@ -265,8 +265,9 @@ def main() -> None:
 A throwaway server started by the benchmark (`cityworkshop.store.pgcluster`: Debian's binaries,
 default durability: `fsync` and `synchronous_commit` on; 127.0.0.1 TCP), on the same 2 cores as
 the 40 writers. The store runs on a workshop URL (`--db postgresql+psycopg://...?workshop=bench`):
-each write transaction first bumps the workshop's `revision` row (the write lock and the change
-watcher's counter), then the same reads and inserts as on SQLite. Baseline, same run and load:
+each write transaction bumps its own connection's row of the workshop's `revision` table (the
+change watcher's counter; these answers add no new entries, so they take no write lock), then
+the same reads and inserts as on SQLite. Baseline, same run and load:
 raw `psycopg` inserting the same rows (one submission and its 20 answer rows, one transaction per
 submit) into the same tables in another schema; no validation, no SQLAlchemy.
 

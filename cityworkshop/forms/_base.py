@@ -6,6 +6,8 @@ gives its answer as ``form.value``; the participant page sends it through the st
 
 from __future__ import annotations
 
+import time
+
 import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -66,13 +68,68 @@ def labelled(widget: widgets.Widget, text: str) -> widgets.Widget:
     """Give a field its visible label, tied to it (``description``, shown as plain text).
 
     The :func:`field_style` rules (every form includes them) put the label above the field.
-    Returns ``widget``.
+    The field also notes when its value last changed (:func:`when_settled`). Returns ``widget``.
     """
     widget.description = text
     widget.description_allow_html = False
     widget.style.description_width = "auto"
     widget.add_class("cw-labelled")
+    widget.observe(_note_change, "value")
     return widget
+
+
+#: a button pressed within this many seconds of a field's change waits for the field to settle
+RECENT_S = 0.15
+#: ... until no field changed for this long (one round trip to the phone and back), at most
+#: SETTLE_MAX_S
+SETTLE_S = 0.5
+SETTLE_MAX_S = 3.0
+
+
+def _note_change(change: Any) -> None:
+    change["owner"]._cw_changed_at = time.monotonic()
+
+
+def _last_change(root: widgets.Widget) -> float:
+    """When a labelled field under ``root`` last changed (0: never)."""
+    last, todo = 0.0, [root]
+    while todo:
+        w = todo.pop()
+        last = max(last, getattr(w, "_cw_changed_at", 0.0))
+        todo.extend(getattr(w, "children", ()))
+    return last
+
+
+def when_settled(root: widgets.Widget, action: Callable[[], Any]) -> bool:
+    """Run ``action`` now, or once the fields under ``root`` stopped changing.
+
+    The phone's widget client sends a field's next change only after the server answered the
+    one before, while a button's click goes out at once: pressed right after typing on a slow
+    or lost signal, "Kirim" arrives before the last typing. A click that comes within
+    :data:`RECENT_S` of a change therefore waits until no field changed for :data:`SETTLE_S`
+    (the held change arrives one round trip later). Without a running event loop (plain
+    pytest) it runs at once. True when it ran now."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return True
+    started = time.monotonic()
+    if started - _last_change(root) >= RECENT_S:
+        action()
+        return True
+
+    def check() -> None:
+        now = time.monotonic()
+        if now - _last_change(root) >= SETTLE_S or now - started >= SETTLE_MAX_S:
+            action()
+        else:
+            loop.call_later(0.05, check)
+
+    loop.call_later(SETTLE_S, check)
+    return False
 
 
 def score_names(values: Sequence[int], labels: Mapping[int, str], lang: str) -> list[str]:
@@ -125,8 +182,22 @@ class FormBase(widgets.VBox):
         return []
 
     def _fire_submit(self) -> None:
-        """Call the :meth:`on_submit` callbacks, unless :meth:`problems` names something to fix:
-        then show the first problem instead (the store re-validates in any case)."""
+        """Call the :meth:`on_submit` callbacks once the fields settled (:func:`when_settled`),
+        unless :meth:`problems` names something to fix: then show the first problem instead
+        (the store re-validates in any case)."""
+        if getattr(self, "_settling", False):
+            return  # pressed again while waiting for the last typing: one send
+        self._settling = True
+
+        def fire() -> None:
+            self._settling = False
+            self.send_button.description = t("form.send", self.lang)
+            self._submit_now()
+
+        if not when_settled(self, fire):
+            self.send_button.description = t("form.sending", self.lang)
+
+    def _submit_now(self) -> None:
         problems = self.problems()
         if problems:
             self.show_status(problems[0], "error")

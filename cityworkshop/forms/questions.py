@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from ..content import Activity
 from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
-from ._base import chars_left_html, field_style, labelled, message_html
+from ._base import chars_left_html, field_style, labelled, message_html, when_settled
 
 if TYPE_CHECKING:
     from ..store import WorkshopStore
@@ -78,7 +78,7 @@ class QuestionsBoard(widgets.VBox):
         self.ask_button.add_class("cw-ask")
         self.ask_button.add_class("cw-send")
         self.send_button = self.ask_button  # the agreed name of a form's main button
-        self.ask_button.on_click(self._safe(lambda: self.ask()))
+        self.ask_button.on_click(self._safe(lambda: self._ask_when_settled()))
         ask_box = widgets.VBox([self.question, self.chars, self.status, self.ask_button,
                                 field_style()])
         ask_box.add_class("cw-item")
@@ -96,6 +96,18 @@ class QuestionsBoard(widgets.VBox):
         self.refresh()
 
     # -- actions ----------------------------------------------------------------------------
+
+    def _ask_when_settled(self) -> None:
+        """"Tanya", once the question's last typing arrived (:func:`when_settled`)."""
+        if getattr(self, "_settling", False):
+            return
+        self._settling = True
+
+        def fire() -> None:
+            self._settling = False
+            self._safe(lambda: self.ask())(None)
+
+        when_settled(self, fire)
 
     def ask(self) -> int | None:
         """Send the typed question; returns its id, or None when refused (and says why)."""

@@ -1,0 +1,85 @@
+"""'Kirim' pressed right after typing waits for the last typing (forms/_base.when_settled)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from cityworkshop.forms import form_for
+from cityworkshop.forms import _base
+from cityworkshop.store import WorkshopStore
+
+
+def _text_form(store: WorkshopStore):
+    form = form_for(store.activity("branding-definition"), "id", items=(), owners=(),
+                    initial=None)
+    sent: list[str] = []
+    form.on_submit(lambda f: sent.append(f.value["entries"][0]["text"]))
+    return form, sent
+
+
+def test_a_click_right_after_typing_waits_for_the_held_typing(store: WorkshopStore) -> None:
+    form, sent = _text_form(store)
+
+    async def phone() -> None:
+        form.entries[0].text.value = "Janji kota"
+        form.send_button.click()  # within RECENT_S of the change
+        assert sent == [] and form.send_button.description == "Mengirim..."
+        form.send_button.click()  # a second press while waiting: still one send
+        await asyncio.sleep(0.1)
+        form.entries[0].text.value = "Janji kota kepada warga, ditepati"  # held, arrives late
+        await asyncio.sleep(_base.SETTLE_S + 0.3)
+
+    asyncio.run(phone())
+    assert sent == ["Janji kota kepada warga, ditepati"]
+    assert form.send_button.description == "Kirim"
+
+
+def test_a_click_after_a_pause_sends_at_once(store: WorkshopStore) -> None:
+    form, sent = _text_form(store)
+    form.entries[0].text.value = "Janji kota"
+    form.entries[0].text._cw_changed_at = time.monotonic() - 1.0  # typed a second ago
+
+    async def phone() -> None:
+        form.send_button.click()
+        assert sent == ["Janji kota"]
+
+    asyncio.run(phone())
+
+
+def test_a_field_that_never_settles_is_sent_after_the_longest_wait(store: WorkshopStore,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr(_base, "SETTLE_MAX_S", 0.5)
+    form, sent = _text_form(store)
+
+    async def phone() -> None:
+        form.entries[0].text.value = "a"
+        form.send_button.click()
+        for i in range(12):  # keeps changing every 0.1 s
+            await asyncio.sleep(0.1)
+            form.entries[0].text.value = f"a{i}"
+        await asyncio.sleep(0.2)
+
+    asyncio.run(phone())
+    assert len(sent) == 1 and sent[0].startswith("a")
+
+
+def test_asking_a_question_waits_for_the_held_typing_too(store: WorkshopStore) -> None:
+    from cityworkshop.forms import QuestionsBoard
+
+    store.open_activity("leader-questions")
+    p = store.join(store.list_groups()[0].code, "Ayu")
+    board = QuestionsBoard(store.activity("leader-questions"), "id", store=store,
+                           participant_id=p.id)
+
+    async def phone() -> None:
+        board.question.value = "Bagaimana"
+        board.ask_button.click()
+        await asyncio.sleep(0.1)
+        board.question.value = "Bagaimana meyakinkan staf senior?"
+        await asyncio.sleep(_base.SETTLE_S + 0.3)
+
+    asyncio.run(phone())
+    assert [r["text"] for r in store.question_rows("leader-questions")] == [
+        "Bagaimana meyakinkan staf senior?"]
+    assert board.question.value == ""

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -549,3 +550,27 @@ def test_participant_page_and_server_on_a_workshop_url(pg_store):
             assert resp.status == 200
         assert server.process.poll() is None
     assert "Traceback" not in server.log()
+
+
+@pytest.mark.slow
+def test_the_guided_notebooks_run_on_a_workshop_url(pg):
+    """Every guided notebook, executed with nbval, on a PostgreSQL demo workshop
+    (``CITYWORKSHOP_DB`` is the URL; the root conftest, which points it to a SQLite demo, is
+    left out of that run)."""
+    import os
+    import subprocess
+    import sys
+
+    from cityworkshop.demo import make_demo
+
+    url = pg.url(f"t{next(_names)}")
+    make_demo(url).close()
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, CITYWORKSHOP_DB=url)
+    done = subprocess.run([sys.executable, "-m", "pytest", "notebooks", "-q", "--noconftest",
+                           "-p", "no:cacheprovider", "-o",
+                           "addopts=--nbval-lax --nbval-current-env", "--nbval-lax"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert " passed" in done.stdout and "failed" not in done.stdout

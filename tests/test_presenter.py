@@ -413,10 +413,7 @@ OWN_SCREEN = {"text": "answer wall first", "plan": "roadmap on its own screen",
               "questions": "no chart"}
 # Activities whose notebook puts something between the panel and its results, so that the first
 # chart cannot fit under the panel; checked to be still true (remove the entry once it fits).
-OFF_SCREEN = {
-    "disruptive-scoring": "notebook 01 explains the three charts in a markdown cell ('Hasil "
-                          "langsung', ~325 px) between the panel and the results",
-}
+OFF_SCREEN: dict[str, str] = {}  # none since notebook 01 explains its charts above the panel
 FIRST_SCREEN = """(panel) => {
     const box = e => e ? e.getBoundingClientRect().toJSON() : null;
     const after = (sel) => [...document.querySelectorAll(sel)].find(

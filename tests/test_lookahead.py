@@ -160,3 +160,16 @@ def test_no_form_is_built_ahead_before_joining_or_after_the_last_activity(
     store.open_activity(order[-1])
     page.poll()
     assert page.prepare_next() is False
+
+
+def test_moving_from_one_form_to_the_next_arms_the_next_build(store: WorkshopStore,
+                                                              order: list[str]) -> None:
+    page = _page(store)
+    store.advance()
+    page.poll()
+    assert page.screen == "form"
+    page._ahead_due = None
+    page.prepare_next()
+    store.advance()  # form -> form: the screen stays "form"
+    page.poll()
+    assert page.screen == "form" and page._ahead_due is not None

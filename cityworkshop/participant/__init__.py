@@ -354,10 +354,13 @@ class ParticipantPage:
         if screen != self.screen:  # a CSS hook: the page's script scrolls to the top on change
             self.widget.remove_class(f"cw-screen-{self.screen}")
             self.widget.add_class(f"cw-screen-{screen}")
-            self._ahead_due = (time.monotonic() + LOOKAHEAD_SECONDS
-                               + random.random() * LOOKAHEAD_SPREAD)
+            self._arm_lookahead()
         self.screen = screen
         self._render()
+
+    def _arm_lookahead(self) -> None:
+        """Build the next form ahead some time from now (:data:`LOOKAHEAD_SECONDS`)."""
+        self._ahead_due = time.monotonic() + LOOKAHEAD_SECONDS + random.random() * LOOKAHEAD_SPREAD
 
     def _render(self) -> None:
         lang = self.lang
@@ -475,6 +478,7 @@ class ParticipantPage:
         assert self.participant is not None
         activity = self.store.activity(activity_id)
         self.activity_id, self.form, self.board, self.about = activity_id, None, None, None
+        self._arm_lookahead()  # from one form to the next the screen stays "form"
         if activity.kind == "questions":
             self.board = QuestionsBoard(activity, self.lang, store=self.store,
                                         participant_id=self.participant.id)

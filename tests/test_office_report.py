@@ -256,3 +256,14 @@ def test_notebook_link_never_climbs_above_jupyters_folder():
     assert notebook_link(Path("/srv/w/r.html"), nb, None) is None
     assert notebook_link(Path("/srv/w/r.html"), nb, "notebooks/05.ipynb") == "../r.html"
     assert notebook_link(Path("/srv/r.html"), nb, "notebooks/05.ipynb") is None
+
+
+def test_the_report_of_a_server_workshop_goes_to_the_notebooks_folder(store, tmp_path,
+                                                                     monkeypatch) -> None:
+    """A PostgreSQL workshop has no folder of its own: 'Buat laporan' writes beside the
+    notebook, named after the workshop (it tried the URL as a path before)."""
+    button = ReportButton(store, "id")
+    monkeypatch.setattr(button.store, "path",
+                        "postgresql+psycopg://fasilitator@127.0.0.1/pelatihan?workshop=tangsel")
+    monkeypatch.chdir(tmp_path)
+    assert button.target == tmp_path.resolve() / "report-tangsel.html"

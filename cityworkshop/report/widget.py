@@ -96,7 +96,14 @@ class ReportButton(widgets.VBox):
 
     @property
     def target(self) -> Path:
-        """Where the report goes: ``report.html`` in the database's folder."""
+        """Where the report goes: ``report.html`` in the database's folder; for a workshop on a
+        PostgreSQL server, in the notebook's folder (the kernel's working folder), named after
+        the workshop."""
+        from ..store.postgres import is_url, parse_url
+
+        if is_url(self.store.path):
+            name = parse_url(str(self.store.path)).workshop
+            return Path.cwd().resolve() / f"report-{name}.html"
         return Path(self.store.path).resolve().with_name(REPORT_NAME)
 
     def make(self) -> Path | None:

@@ -182,6 +182,15 @@ def test_join_card_counts_joins_and_warns_when_local_or_missing(store: WorkshopS
     assert alone.look_for_server() and "http://10.1.1.1:8866/" in alone.link.value
 
 
+def test_join_card_names_a_server_workshop_as_typed(store: WorkshopStore, monkeypatch) -> None:
+    url = "postgresql+psycopg://fasilitator@127.0.0.1/pelatihan?workshop=tangsel"
+    monkeypatch.setattr(store, "path", url)
+    monkeypatch.setenv("CITYWORKSHOP_PAGE_URL", "")
+    card = JoinCard(store, "id")
+    assert card.address is None
+    assert f"cityworkshop serve --db &#x27;{url}&#x27;" in card.link.value  # // kept, quoted
+
+
 def test_every_control_panel_opens_the_join_card(store: WorkshopStore) -> None:
     for activity in store.pack.program.activities:
         panel = ControlPanel(store, activity.id, "id")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -130,8 +131,11 @@ class JoinCard(widgets.VBox):
         lang = self.lang
         a = self.address
         if a is None:
-            db = Path(self.store.path)
-            cmd = f"cityworkshop serve --db {db} --host 0.0.0.0"
+            from ..store.postgres import is_url
+
+            # a server workshop's URL as typed (its password hidden), quoted for the shell
+            db = self.store.where if is_url(self.store.path) else str(Path(self.store.path))
+            cmd = f"cityworkshop serve --db {shlex.quote(db)} --host 0.0.0.0"
             self.link.value = (f'<div class="cw-box" style="max-width:1300px">'
                                f'<div class="cw-join-warn">{esc(t("joincard.no_server", lang))}'
                                f'<br><code>{esc(cmd)}</code></div></div>')

@@ -7,10 +7,12 @@ Each benchmark owns the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:N
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import platform
 import re
 import shlex
+import socket
 import sys
 from pathlib import Path
 
@@ -52,3 +54,68 @@ def write_section(name: str, markdown: str, path: Path = BENCHMARKS) -> None:
     tmp = path.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+# -- helpers the benchmarks share ------------------------------------------------------------
+
+MiB = 2**20
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of values, by linear interpolation (nan when empty)."""
+    xs = sorted(values)
+    if not xs:
+        return math.nan
+    if len(xs) == 1:
+        return xs[0]
+    pos = (len(xs) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ProcessTree:
+    """Memory, CPU and threads of a server process (``self.pid``) and its children."""
+
+    pid: int
+
+    def procs(self) -> list:
+        import psutil
+
+        p = psutil.Process(self.pid)
+        return [p, *p.children(recursive=True)]
+
+    def rss(self) -> float:
+        """Resident memory of the tree, MiB."""
+        import psutil
+
+        total = 0
+        for p in self.procs():
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total / MiB
+
+    def cpu(self) -> float:
+        """CPU time of the tree (user + system, children included), seconds."""
+        import psutil
+
+        total = 0.0
+        for p in self.procs():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def threads(self) -> int:
+        return sum(p.num_threads() for p in self.procs())

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import command, machine, write_section
+from _report import command, free_port, machine, pct, write_section
 
 from cityworkshop.lab import lab_command, prepare_notebook
 from cityworkshop.serve import child_options, stop_process
@@ -112,21 +111,8 @@ ARM = """(w) => {
 DONE = "(names) => names.every(n => window.__bench.seen[n] && window.__bench.seen[n].frame)"
 
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of values, by linear interpolation."""
-    xs = sorted(values)
-    if len(xs) == 1:
-        return xs[0]
-    pos = (len(xs) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_workshop(folder: Path) -> tuple[Path, list[str]]:
@@ -182,7 +168,7 @@ def measure(args: argparse.Namespace) -> dict:
                  "reveal_panel": [], "redraw": []}
     with tempfile.TemporaryDirectory(prefix="bench-projector-") as tmp:
         db, people = make_workshop(Path(tmp))
-        launch = lab_command(db, _free_port(), "id", None)
+        launch = lab_command(db, free_port(), "id", None)
         write_notebook(launch.folder)
         with open(Path(tmp) / "lab.log", "wb") as log:
             lab = subprocess.Popen(launch.cmd, env=launch.env, stdout=log, stderr=log,

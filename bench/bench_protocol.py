@@ -46,7 +46,6 @@ import json
 import math
 import random
 import re
-import socket
 import struct
 import sys
 import tempfile
@@ -61,12 +60,11 @@ import psutil
 from websockets.asyncio.client import connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import command, machine, write_section
+from _report import ProcessTree, command, free_port, machine, pct, write_section
 
 from cityworkshop.serve import start_participant_server
 from cityworkshop.store import WorkshopStore
 
-MiB = 2**20
 ACTIVITY = "reflection"  # participant scope: every client answers for itself
 BEFORE = "leader-questions"  # opened and closed first: ``reflection`` is then the "next" one
 TARGET_MIB = 2048
@@ -89,23 +87,8 @@ def _decode(frame: str | bytes) -> dict[str, Any]:
     return json.loads(frame[offsets[0]:end].decode("utf8"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of values, by linear interpolation (nan when empty)."""
-    xs = sorted(values)
-    if not xs:
-        return math.nan
-    if len(xs) == 1:
-        return xs[0]
-    pos = (len(xs) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
 class Failed(Exception):
@@ -335,7 +318,7 @@ class Client:
 
 # -- the server -------------------------------------------------------------------------------
 
-class Server:
+class Server(ProcessTree):
     """The participant server under test, measured through its process id."""
 
     def __init__(self, db: Path, idle_minutes: float, log: Path):
@@ -344,31 +327,9 @@ class Server:
                                              count_route=True)
         self.pid, self.url, self.log = self.proc.pid, self.proc.url, log
 
-    def procs(self) -> list[psutil.Process]:
-        p = psutil.Process(self.pid)
-        return [p, *p.children(recursive=True)]
 
-    def rss(self) -> float:
-        total = 0
-        for p in self.procs():
-            try:
-                total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return total / MiB
 
-    def cpu(self) -> float:
-        total = 0.0
-        for p in self.procs():
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-            except psutil.NoSuchProcess:
-                pass
-        return total
 
-    def threads(self) -> int:
-        return sum(p.num_threads() for p in self.procs())
 
     def sessions(self) -> int:
         r = httpx.get(self.url + "_cityworkshop/pages", timeout=30)

@@ -47,11 +47,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import psutil
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import command, machine, write_section  # noqa: E402
+from _report import ProcessTree, command, free_port, machine, pct, write_section  # noqa: E402
 
 from cityworkshop.serve import child_options, start_participant_server, stop_process  # noqa: E402
 from cityworkshop.store import WorkshopStore  # noqa: E402
@@ -65,7 +64,6 @@ VIEWPORT = {"width": 390, "height": 844}
 START = "presentation-feedback"
 JUMP = "reflection"  # a text form: the submits are timed on it
 OURS_FORM, BARE_FORM = ".cw-code input", ".widget-slider"
-MiB = 2**20
 
 BARE_APP = '''import ipywidgets as widgets
 
@@ -103,10 +101,6 @@ uvicorn.run(with_count, host="127.0.0.1", port=int(port), log_level="warning",
 '''
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -122,7 +116,7 @@ def wait_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
 
 
-class Server:
+class Server(ProcessTree):
     """One server under test: its pid, URL, form selector and session counter."""
 
     def __init__(self, label: str, pid: int, url: str, form: str, count_path: str,
@@ -130,31 +124,9 @@ class Server:
         self.label, self.pid, self.url, self.form = label, pid, url, form
         self.count_path, self.count_label, self._stop = count_path, count_label, stop
 
-    def procs(self) -> list[psutil.Process]:
-        p = psutil.Process(self.pid)
-        return [p, *p.children(recursive=True)]
 
-    def rss(self) -> float:
-        total = 0
-        for p in self.procs():
-            try:
-                total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return total / MiB
 
-    def cpu(self) -> float:
-        total = 0.0
-        for p in self.procs():
-            try:
-                t = p.cpu_times()
-                total += t.user + t.system + t.children_user + t.children_system
-            except psutil.NoSuchProcess:
-                pass
-        return total
 
-    def threads(self) -> int:
-        return sum(p.num_threads() for p in self.procs())
 
     def sessions(self) -> int:
         with urllib.request.urlopen(self.url + self.count_path, timeout=10) as r:
@@ -218,15 +190,6 @@ def watch_hosts(context, foreign: list[str]) -> None:
     context.on("page", lambda p: p.on("websocket", lambda ws: check(ws.url)))
 
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of values, by linear interpolation."""
-    xs = sorted(values)
-    if len(xs) == 1:
-        return xs[0]
-    pos = (len(xs) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
 async def wait_sessions(servers: list[Server], timeout: float, target: int = 0

@@ -74,7 +74,8 @@ def _sqlite_only(args: argparse.Namespace) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from .store import WorkshopStore
 
-    with WorkshopStore.create(args.db, program=args.program, groups=args.groups) as store:
+    with WorkshopStore.create(args.db, program=_program(args), groups=args.groups,
+                              content=args.content) as store:
         groups = store.list_groups()
         print(t("cli.init_done", args.lang, path=_shown(args.db), n=len(groups)))
         for g in groups:
@@ -91,12 +92,56 @@ def cmd_demo(args: argparse.Namespace) -> int:
     elif not is_url(args.db) and args.db.exists() and args.force:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-    with make_demo(args.db, seed=args.seed if args.seed is not None else DEMO_SEED) as store:
+    with make_demo(args.db, seed=args.seed if args.seed is not None else DEMO_SEED,
+                   program=_program(args),
+                   content=getattr(args, "content", None)) as store:
         groups = store.list_groups()
         print(t("cli.demo_done", args.lang, path=_shown(args.db),
                 participants=len(store.list_participants()), groups=len(groups)))
         for g in groups:
             print(f"  {g.name}: {g.code}")
+    return 0
+
+
+def _program(args: argparse.Namespace) -> str:
+    """``--program``; without it the only program of ``--content``, else the reference one."""
+    if getattr(args, "program", None):
+        return str(args.program)
+    content = getattr(args, "content", None)
+    if content is not None and (Path(content) / "programs").is_dir():
+        found = sorted(p.stem for p in (Path(content) / "programs").glob("*.yaml"))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise CityWorkshopError(key="cli.pack_which_program", path=content,
+                                    programs=", ".join(found))
+    return "tangsel-elp"
+
+
+def cmd_pack_new(args: argparse.Namespace) -> int:
+    """Write a commented starting pack to fill in."""
+    from .packs import new_pack
+
+    written = new_pack(args.folder)
+    print(t("cli.pack_new_done", args.lang, path=args.folder, n=len(written)))
+    for path in written:
+        print(f"  {path}")
+    print(t("cli.pack_new_next", args.lang, path=args.folder))
+    return 0
+
+
+def cmd_pack_check(args: argparse.Namespace) -> int:
+    """Every problem of a pack folder (exit 1), or that it is ready (exit 0)."""
+    from .packs import check_pack, problem_text
+
+    problems = check_pack(args.folder, args.program)
+    if problems:
+        for p in problems:
+            print(f"  - {problem_text(p, args.lang)}")
+        print(t("cli.pack_check_problems", args.lang, n=len(problems), path=args.folder))
+        return 1
+    n = 1 if args.program else len(list((args.folder / "programs").glob("*.yaml")))
+    print(t("cli.pack_check_ok", args.lang, path=args.folder, n=n))
     return 0
 
 
@@ -562,10 +607,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", parents=[common], help="create a new workshop of the reference program")
     p.add_argument("--groups", type=int, default=None, help="number of groups (default: 5)")
-    p.add_argument("--program", default="tangsel-elp", help="program id in the content pack")
+    _content_options(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="create a demo workshop with made-up answers")
+    _content_options(p)
     p.add_argument("--seed", type=int, default=None, help="random seed (default: 2008)")
     p.add_argument("--force", action="store_true", help="replace an existing file at --db")
     p.set_defaults(func=cmd_demo)
@@ -656,7 +702,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing backup file")
     p.set_defaults(func=cmd_backup)
     _compare_parser(sub)
+    _pack_parser(sub)
     return parser
+
+
+def _content_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=None, metavar="DIR",
+                   help="a city's own content pack: a folder with cities/, frameworks/ and "
+                        "programs/ (default: the package's own); the workshop keeps a copy")
+    p.add_argument("--program", default=None,
+                   help="program id: the file programs/ID.yaml of the pack (default: the only "
+                        "program of --content, else tangsel-elp)")
+
+
+def _pack_parser(sub: Any) -> None:
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=LANGUAGES, default=default_lang(),
+                      help="language of messages (default: id)")
+    p = sub.add_parser("pack", help="a city's own content pack: 'pack new DIR', 'pack check DIR'")
+    packs = p.add_subparsers(dest="pack_command", required=True, metavar="new|check")
+    q = packs.add_parser("new", parents=[lang],
+                         help="write a commented starting pack into DIR (new or empty)")
+    q.add_argument("folder", type=Path, metavar="DIR")
+    q.set_defaults(func=cmd_pack_new)
+    q = packs.add_parser("check", parents=[lang], help="list every problem of the pack in DIR")
+    q.add_argument("folder", type=Path, metavar="DIR")
+    q.add_argument("--program", default=None, help="check only this program (default: all)")
+    q.set_defaults(func=cmd_pack_check)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

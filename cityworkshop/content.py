@@ -181,6 +181,8 @@ class City(_Model):
     facts: tuple[Fact, ...]
     opds: tuple[Owner, ...] = ()
     opds_source: str | None = None
+    # how the guided notebooks name the city's government; default "Pemerintah <name>"
+    government: Text | None = None
 
     def fact(self, key: str) -> Fact:
         for f in self.facts:
@@ -332,6 +334,8 @@ class Program(_Model):
     groups_default: int = Field(ge=1, le=50)
     frameworks: tuple[str, ...] = ()
     sessions: tuple[Session, ...] = Field(min_length=1)
+    # the guided notebooks' own texts by key (cityworkshop.narrative); a key left out: default
+    narrative: dict[str, Text] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _agenda(self) -> Program:

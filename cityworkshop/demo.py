@@ -17,6 +17,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+from .errors import NotFound
 from .store import WorkshopStore
 
 __all__ = ["DEMO_SEED", "make_demo", "seed_answers"]
@@ -28,9 +29,10 @@ _FIRST = ["Ahmad", "Siti", "Budi", "Dewi", "Rina", "Agus", "Yusuf", "Fitri", "He
 _LAST = ["Hidayat", "Saputra", "Wulandari", "Pratama", "Nugroho", "Permata", "Santoso", "Lubis",
          "Kusuma", "Siregar", "Rahman", "Utami", "Setiawan", "Harahap", "Purnama"]
 
-# -- session 1: scoring Tangsel as a disruptive city ------------------------------------------
+# -- session 1: scoring the city as a disruptive city -----------------------------------------
 
-# How the made-up room sees Tangsel now (1-5) and where it wants to be in 2029.
+# How the made-up room sees its city now (1-5) and where it wants it to be.
+# Texts name the city as {city}: the short name of the pack's city, filled in when stored.
 _BASELINE = {
     "digital_services": (3.2, 4.6),
     "responsive_complaints": (3.0, 4.5),
@@ -45,18 +47,18 @@ _BASELINE = {
 }
 _REASONS = {
     "digital_services": "Perizinan sudah daring, tetapi banyak layanan masih harus datang ke kantor.",
-    "responsive_complaints": "SIARAN dikenal warga, namun tindak lanjut antar-OPD belum terpantau.",
+    "responsive_complaints": "Kanal aduan dikenal warga, namun tindak lanjut antar-OPD belum terpantau.",
     "data_driven": "Data ada di tiap OPD tetapi belum terhubung dan jarang dipakai dalam rapat pimpinan.",
-    "mobility": "Kemacetan di koridor Pamulang-Ciputat; angkutan umum belum terintegrasi.",
-    "health_liveability": "IPM tertinggi di Banten, tetapi ruang publik dan trotoar masih kurang.",
+    "mobility": "Kemacetan di koridor utama kota; angkutan umum belum terintegrasi.",
+    "health_liveability": "IPM sudah tinggi, tetapi ruang publik dan trotoar masih kurang.",
     "digital_economy": "UMKM banyak yang sudah memakai QRIS, pendampingan masih terbatas.",
     "learning_society": "Warga muda melek digital; warga lansia masih perlu dibantu.",
     "collaboration": "Kampus dan komunitas aktif, tetapi jarang diajak merancang layanan sejak awal.",
     "environment": "Sampah masih menjadi masalah utama; data timbulan per kecamatan belum real time.",
-    "city_identity": "Orang luar mengenal BSD dan Serpong, belum mengenal Tangsel sebagai satu kota.",
+    "city_identity": "Orang luar mengenal beberapa kawasannya, belum mengenal {city} sebagai satu kota.",
 }
 
-# Concrete ideas for a more liveable Tangsel, each linked to one disruptive-city criterion.
+# Concrete ideas for a more liveable city, each linked to one disruptive-city criterion.
 _IDEAS: dict[str, tuple[str, ...]] = {
     "digital_services": (
         "Satu aplikasi layanan warga: perizinan, kependudukan dan pajak daerah dalam satu akun.",
@@ -64,19 +66,19 @@ _IDEAS: dict[str, tuple[str, ...]] = {
         "Tanda tangan elektronik untuk semua surat keterangan kelurahan, selesai dalam satu hari.",
     ),
     "responsive_complaints": (
-        "Dasbor SIARAN terbuka: warga melihat status setiap aduan sampai selesai.",
+        "Dasbor aduan terbuka: warga melihat status setiap aduan sampai selesai.",
         "Batas waktu tindak lanjut aduan 3x24 jam per OPD, dipantau langsung oleh Sekda.",
         "Petugas penghubung aduan di setiap kecamatan yang meneruskan laporan ke OPD yang tepat.",
     ),
     "data_driven": (
-        "Satu Data Tangsel: portal data terbuka yang diperbarui setiap bulan oleh setiap OPD.",
+        "Satu Data {city}: portal data terbuka yang diperbarui setiap bulan oleh setiap OPD.",
         "Rapat pimpinan bulanan dibuka dengan dasbor kinerja, bukan laporan kertas.",
         "Tim analis data kecil di Bappelitbangda yang melayani permintaan data semua OPD.",
     ),
     "mobility": (
         "Integrasi jadwal dan tarif angkot, bus dan KRL dalam satu aplikasi perjalanan.",
-        "Trotoar teduh dan aman dari stasiun Pondok Ranji, Sudimara dan Serpong ke permukiman.",
-        "Lampu lalu lintas adaptif di koridor Pamulang-Ciputat.",
+        "Trotoar teduh dan aman dari stasiun dan terminal ke permukiman.",
+        "Lampu lalu lintas adaptif di koridor paling padat.",
     ),
     "health_liveability": (
         "Taman kota di setiap kecamatan dengan jalur lari dan ruang bermain anak.",
@@ -86,27 +88,27 @@ _IDEAS: dict[str, tuple[str, ...]] = {
     "digital_economy": (
         "Pendampingan UMKM naik kelas: foto produk, toko daring dan QRIS dalam satu paket.",
         "Izin usaha mikro selesai dalam satu hari lewat OSS dengan pendamping di kelurahan.",
-        "Pasar kuliner malam Tangsel dengan pembayaran non-tunai penuh.",
+        "Pasar kuliner malam {city} dengan pembayaran non-tunai penuh.",
     ),
     "learning_society": (
         "Pojok literasi digital di perpustakaan dan kantor kelurahan untuk warga lansia.",
         "Akademi ASN digital: pelatihan data dan layanan daring untuk setiap pejabat.",
-        "Kelas coding gratis untuk pelajar SMP bersama kampus-kampus di Tangsel.",
+        "Kelas coding gratis untuk pelajar SMP bersama kampus-kampus di {city}.",
     ),
     "collaboration": (
         "Forum inovasi kota tiap triwulan bersama kampus, komunitas dan pengembang kawasan.",
         "Tantangan inovasi terbuka: startup lokal memecahkan masalah nyata OPD.",
-        "Kemitraan dengan pengelola BSD dan Bintaro untuk shuttle dan ruang publik bersama.",
+        "Kemitraan dengan pengelola kawasan untuk shuttle dan ruang publik bersama.",
     ),
     "environment": (
         "Bank sampah digital dengan poin yang bisa dipakai membayar retribusi.",
         "Sensor timbulan sampah di TPS dan jadwal angkut berdasarkan data.",
-        "Gerakan pilah sampah dari rumah, bertahap di 54 kelurahan.",
+        "Gerakan pilah sampah dari rumah, bertahap di semua kelurahan.",
     ),
     "city_identity": (
         "Satu logo dan slogan kota yang dipakai seragam oleh semua OPD dan kanal media sosial.",
-        "Festival tahunan Tangsel yang menampilkan kuliner, budaya dan inovasi warga.",
-        "Gerbang kota dan penanda kawasan yang menegaskan identitas Tangsel, bukan hanya BSD.",
+        "Festival tahunan {city} yang menampilkan kuliner, budaya dan inovasi warga.",
+        "Gerbang kota dan penanda kawasan yang menegaskan identitas {city} sebagai satu kota.",
     ),
 }
 
@@ -123,7 +125,7 @@ _STRENGTHS = (
     "Memperhatikan warga yang rentan, seperti lansia dan warga berpenghasilan rendah.",
     "Ada target terukur untuk tahun pertama.",
     "Gagasan dihubungkan dengan visi RPJMD 2025-2029.",
-    "Memanfaatkan aset yang sudah ada, seperti SIARAN dan data kependudukan.",
+    "Memanfaatkan aset yang sudah ada, seperti kanal aduan dan data kependudukan.",
 )
 _SUGGESTIONS = (
     "Perjelas sumber anggaran dan tahap pendanaannya.",
@@ -147,7 +149,7 @@ _DEF_CORE = (
     "cara kota memperkenalkan jati dirinya",
     "upaya membangun citra kota yang khas dan konsisten",
     "janji kota kepada warga, investor dan wisatawan",
-    "identitas bersama yang membedakan Tangsel dari kota lain",
+    "identitas bersama yang membedakan {city} dari kota lain",
     "strategi mengelola reputasi kota",
     "cerita tentang kota yang dibuktikan dengan layanan nyata",
     "persepsi orang tentang kota yang dibentuk secara sengaja",
@@ -157,11 +159,11 @@ _DEF_PURPOSE = (
     "agar warga bangga tinggal di sini.",
     "sehingga investor dan pengunjung tertarik datang.",
     "yang harus dibuktikan oleh kualitas layanan publik, bukan hanya logo.",
-    "supaya Tangsel dikenal sebagai satu kota, bukan hanya BSD atau Bintaro.",
+    "supaya {city} dikenal sebagai satu kota, bukan hanya kawasan-kawasannya.",
     "yang dibangun bersama warga, swasta dan pemerintah.",
     "untuk menarik talenta, investasi dan wisatawan.",
     "yang konsisten di semua OPD dan kanal komunikasi.",
-    "sesuai moto kota: Cerdas, Modern, Religius.",
+    "yang sejalan dengan moto kota.",
 )
 _DEF_EXTRA = (
     "Bukan sekadar slogan.",
@@ -172,12 +174,12 @@ _DEF_EXTRA = (
 )
 _URGENCY_WEIGHTS = {1: 0.02, 2: 0.06, 3: 0.2, 4: 0.4, 5: 0.32}
 _URGENCY_REASONS = {
-    5: ("Kota lain di sekitar Jakarta sudah bergerak; Tangsel belum punya identitas yang "
+    5: ("Kota lain di sekitar kita sudah bergerak; {city} belum punya identitas yang "
         "dikenal luas.",
-        "Banyak orang masih mengira BSD atau Bintaro adalah kota sendiri.",
+        "Banyak orang mengenal kawasannya, tetapi belum mengenal kotanya.",
         "Investasi dan talenta memilih kota yang citranya jelas; kita bisa tertinggal.",
         "Momentum RPJMD 2025-2029 harus dipakai sekarang.",
-        "Warga baru terus berdatangan, tetapi rasa memiliki terhadap Tangsel masih rendah."),
+        "Warga baru terus berdatangan, tetapi rasa memiliki terhadap {city} masih rendah."),
     4: ("Penting, tetapi layanan dasar seperti sampah dan kemacetan harus dibenahi bersamaan.",
         "Perlu segera, agar promosi investasi punya pesan yang sama.",
         "Identitas kota belum konsisten antar-OPD; ini perlu dirapikan dalam dua tahun.",
@@ -213,11 +215,11 @@ _PLAN: dict[str, tuple[tuple[int, int, int, int], tuple[tuple[str, tuple[str, ..
          "SK tim terbit dan rapat koordinasi berjalan setiap bulan"),
     )),
     "audit": ((2, 6, 3, 5), (
-        ("Survei persepsi warga, investor dan pengunjung tentang Tangsel",
+        ("Survei persepsi warga, investor dan pengunjung tentang {city}",
          ("diskominfo", "bappelitbangda"), "Survei 1.500 responden selesai dan dipublikasikan"),
         ("Audit semua logo, slogan dan akun media sosial milik OPD",
          ("diskominfo", "bagian-prokopim"), "Daftar aset komunikasi lengkap untuk 100% OPD"),
-        ("Analisis pemberitaan dan percakapan daring tentang Tangsel", ("diskominfo",),
+        ("Analisis pemberitaan dan percakapan daring tentang {city}", ("diskominfo",),
          "Laporan sentimen media setiap triwulan"),
     )),
     "essence": ((6, 10, 3, 6), (
@@ -231,15 +233,15 @@ _PLAN: dict[str, tuple[tuple[int, int, int, int], tuple[tuple[str, tuple[str, ..
     "implement": ((12, 20, 6, 15), (
         ("Menyeragamkan tampilan situs, aplikasi dan media sosial seluruh OPD", ("diskominfo",),
          "100% kanal resmi memakai identitas baru"),
-        ("Menyelenggarakan festival tahunan Tangsel", ("disbudpar",),
+        ("Menyelenggarakan festival tahunan {city}", ("disbudpar",),
          "50.000 pengunjung dan liputan media nasional"),
         ("Paket promosi investasi dengan perizinan selesai dalam satu hari", ("dpmptsp",),
          "Nilai investasi naik 10% per tahun"),
         ("Menata gerbang kota, taman dan trotoar koridor utama", ("dpupr", "dlh"),
          "5 koridor utama selesai ditata"),
         ("Program duta warga dan komunitas di setiap kecamatan", ("kecamatan", "disbudpar"),
-         "70 duta aktif di 7 kecamatan"),
-        ("Kurasi wisata kuliner dan UMKM unggulan berlabel Tangsel", ("diskopukm", "disbudpar"),
+         "10 duta aktif di setiap kecamatan"),
+        ("Kurasi wisata kuliner dan UMKM unggulan berlabel {city}", ("diskopukm", "disbudpar"),
          "100 UMKM memakai label kota"),
     )),
     "monitor": ((18, 28, 6, 18), (
@@ -318,7 +320,7 @@ _COMMENTS = (
     "Diskusi kelompok paling bermanfaat karena bisa mendengar pandangan OPD lain.",
     "Mohon rencana aksi kelompok dipantau oleh Bappelitbangda.",
     "Penilaian antar kelompok membuat presentasi lebih serius.",
-    "Materi kota disruptif perlu diperdalam dengan studi kasus Tangsel.",
+    "Materi kota disruptif perlu diperdalam dengan studi kasus {city}.",
     "Sesi tanya jawab dengan narasumber sebaiknya lebih panjang.",
     "Terima kasih, acara dimulai dan selesai tepat waktu.",
     "Perlu contoh anggaran dan regulasi yang dipakai kota lain.",
@@ -368,13 +370,24 @@ class _Day:
         self.members = {g: people for g, people in members.items() if people}
         self.people = [p for people in self.members.values() for p in people]
         self.group_of = {p: g for g, people in self.members.items() for p in people}
+        self.city = store.pack.city.short_name
+
+    def named(self, value: Any) -> Any:
+        """``value`` with ``{city}`` in every text replaced by the city's short name."""
+        if isinstance(value, str):
+            return value.replace("{city}", self.city)
+        if isinstance(value, dict):
+            return {k: self.named(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.named(v) for v in value]
+        return value
 
     def speaker(self, group_id: int) -> str:
         """The member who types the group's answer."""
         return self.rng.choice(self.members[group_id])
 
     def submit(self, activity_id: str, participant_id: str, answer: dict[str, Any]) -> None:
-        self.store.submit(activity_id, participant_id, answer, require_open=False)
+        self.store.submit(activity_id, participant_id, self.named(answer), require_open=False)
 
     # session 1 --------------------------------------------------------------------------------
 
@@ -542,7 +555,8 @@ class _Day:
         n = rng.randint(8, min(15, len(_QUESTIONS)))
         texts = rng.sample(_QUESTIONS, n)
         askers = _pick_distinct(rng, self.people, n)
-        asked = [(store.ask("leader-questions", who, text, require_open=False), rng.random() + 0.2)
+        asked = [(store.ask("leader-questions", who, self.named(text), require_open=False),
+                  rng.random() + 0.2)
                  for who, text in zip(askers, texts)]
         ids = [q for q, _ in asked]
         weights = [w ** 2 for _, w in asked]
@@ -608,18 +622,25 @@ def seed_answers(store: WorkshopStore, rng: Random, *, participants_per_group: i
     day = _Day(store, rng, members)
     if not day.people:
         return
-    day.scoring()
-    day.ideas()
-    day.idea_votes()
-    day.presentations()
-    day.branding()
-    day.sharing()
-    day.closing()
+    # the reference day's activities; a program without one of them skips that part
+    for part in (day.scoring, day.ideas, day.idea_votes, day.presentations, day.branding,
+                 day.sharing, day.closing):
+        try:
+            part()
+        except NotFound:
+            continue
 
 
 def make_demo(path: str | Path, *, seed: int = DEMO_SEED, groups: int = 5,
-              participants_per_group: int = 8) -> WorkshopStore:
-    """Create a demo workshop at ``path`` (which must not exist) and return its open store."""
-    store = WorkshopStore.create(path, groups=groups, demo=True, seed=seed)
+              participants_per_group: int = 8, program: str = "tangsel-elp",
+              content: str | Path | None = None) -> WorkshopStore:
+    """Create a demo workshop at ``path`` (which must not exist) and return its open store.
+
+    ``program`` and ``content`` (a city's own pack folder) as for
+    :meth:`WorkshopStore.create <cityworkshop.store.WorkshopStore.create>`. The made-up answers
+    follow the reference day's activity ids; texts name the pack's city.
+    """
+    store = WorkshopStore.create(path, groups=groups, demo=True, seed=seed, program=program,
+                                 content=content)
     seed_answers(store, Random(seed), participants_per_group=participants_per_group)
     return store

@@ -61,8 +61,10 @@ class ContentError(CityWorkshopError, ValueError):
     def message(self, lang: str) -> str:
         from .i18n import t
 
+        from .packs import problem_text
+
         lines = [t("error.content", lang, n=len(self.problems))]
-        lines += [f"  - {p}" for p in self.problems]
+        lines += [f"  - {problem_text(p, lang)}" for p in self.problems]
         return "\n".join(lines)
 
 

@@ -112,7 +112,7 @@ def test_every_criterion_fact_exists_in_the_city_profile(pack):
     keys = {f.key for f in pack.city.facts}
     for c in pack.framework("disruptive-city").criteria:
         assert set(c.facts) <= keys, c.id
-    assert pack.city.fact("hdi_2022").year == 2022
+    assert pack.city.fact("hdi").year == 2022
 
 
 def test_unknown_activity_framework_and_fact_raise_not_found(pack):

@@ -250,7 +250,7 @@ def test_a_schema_1_workshop_on_the_server_is_migrated(pg):
     _psql(pg, f"SELECT setval('\"{name}\".submissions_id_seq', 1)")
     url = pg.url(name)
     with WorkshopStore(url) as store:
-        assert store.info().schema_version == SCHEMA_VERSION == 5
+        assert store.info().schema_version == SCHEMA_VERSION == 6
         assert store.latest_answer(ACTIVITY, "p1").answer["scores"] == {
             "mobility": {"now": 2, "target": 4}}
         assert store.current_activity() == ACTIVITY and store.is_revealed(ACTIVITY) is True

@@ -286,7 +286,7 @@ def test_a_schema_1_database_opens_and_is_migrated(tmp_path):
     con.commit()
     con.close()
     with WorkshopStore(path) as store:
-        assert store.info().schema_version == SCHEMA_VERSION == 5
+        assert store.info().schema_version == SCHEMA_VERSION == 6
         assert store.latest_answer("disruptive-scoring", "p1").answer["scores"] == {
             "mobility": {"now": 2, "target": 4}}
         assert store.current_activity() == "disruptive-scoring"

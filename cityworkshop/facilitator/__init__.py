@@ -11,12 +11,14 @@ Answers are shown by group, never with participant names. All text is HTML-escap
 >>> LiveResults(store, "disruptive-scoring")  # doctest: +SKIP
 >>> agenda_timeline(store)  # doctest: +SKIP
 >>> JoinCard(store)  # the link, QR code and group codes  # doctest: +SKIP
+>>> narrative(store, "thanks")  # a city-specific text of the notebook, from the pack  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from .join import JoinCard
 from .material import material
+from .narrative import narrative, session_intro
 from .overview import agenda, agenda_timeline, group_codes, who_answered
 from .panel import ControlPanel, activity_progress
 from .questions import QuestionList
@@ -34,5 +36,7 @@ __all__ = [
     "agenda_timeline",
     "group_codes",
     "material",
+    "narrative",
+    "session_intro",
     "who_answered",
 ]

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from ..answers import NEW_ENTRY, normalize_name, rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
+from ..packs import load_content, pack_from_snapshot
 from ..errors import (
     ActivityClosed,
     CityWorkshopError,
@@ -60,11 +61,13 @@ from .schema import (
     SCHEMA_VERSION,
     activity_state_table,
     answers_table,
+    content_pack_table,
     events_table,
     groups_table,
     meta_table,
     metadata,
     participants_table,
+    save_pack_copy,
     submissions_table,
 )
 from .sharing import QuestionsAndNotes
@@ -109,10 +112,21 @@ def _group_count(pack: ContentPack, groups: int | None) -> int:
     return n_groups
 
 
+def _content(program: str, content: str | Path | None,
+             pack: ContentPack | None) -> tuple[ContentPack, str]:
+    """The pack of a new workshop and where it comes from (for the copy the workshop keeps)."""
+    if pack is not None:
+        return pack, pack.files.get("program", "-")
+    from ..content import data_dir
+
+    pack = load_content(program, content)
+    return pack, str(Path(content).resolve() if content is not None else data_dir())
+
+
 def _fill(conn: Connection, pack: ContentPack, n_groups: int, seed: int | None,
-          demo: bool) -> None:
-    """The first rows of a new workshop: meta, the groups with their codes, activity state.
-    ``seed`` makes the group codes reproducible (demo)."""
+          demo: bool, source: str) -> None:
+    """The first rows of a new workshop: meta, the copy of its content, the groups with their
+    codes, activity state. ``seed`` makes the group codes reproducible (demo)."""
     rng: Any = Random(seed) if seed is not None else secrets.SystemRandom()
     codes: set[str] = set()
     while len(codes) < n_groups:
@@ -123,6 +137,7 @@ def _fill(conn: Connection, pack: ContentPack, n_groups: int, seed: int | None,
         {"key": "created_at", "value": _now()},
         {"key": "is_demo", "value": "1" if demo else "0"},
     ])
+    save_pack_copy(conn, pack, source)
     conn.execute(insert(groups_table), [
         {"number": i + 1, "name": f"Kelompok {i + 1}", "code": code}
         for i, code in enumerate(sorted(codes, key=lambda c: rng.random()))
@@ -184,20 +199,25 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         demo: bool = False,
         seed: int | None = None,
         pack: ContentPack | None = None,
+        content: str | Path | None = None,
     ) -> WorkshopStore:
         """Make a new workshop database of ``program`` with ``groups`` groups and their codes.
 
-        Refuses to touch an existing file. ``seed`` makes the group codes reproducible (demo).
+        ``content`` is the folder of a city's own pack (default: the package's ``data/``); the
+        workshop keeps a copy of the pack, and every later command reads that copy. Refuses to
+        touch an existing file; a pack with problems raises
+        :class:`~cityworkshop.errors.ContentError` before anything is written. ``seed`` makes
+        the group codes reproducible (demo).
         """
         if _pg.is_url(path):
             return cls._create_on_server(str(path), program=program, groups=groups, demo=demo,
-                                         seed=seed, pack=pack)
+                                         seed=seed, pack=pack, content=content)
         path = Path(path)
         if path.exists():
             raise StoreError(key="store.exists", path=str(path))
         if not path.parent.is_dir():
             raise StoreError(key="store.no_folder", path=str(path.parent))
-        pack = pack or load_pack(program)
+        pack, source = _content(program, content, pack)
         n_groups = _group_count(pack, groups)
         # WAL is a property of the file, kept across connections: set it once, here, so that
         # opening someone else's SQLite file never changes it.
@@ -211,18 +231,19 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             metadata.create_all(engine)
             with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
                 with conn.begin():
-                    _fill(conn, pack, n_groups, seed, demo)
+                    _fill(conn, pack, n_groups, seed, demo, source)
         finally:
             engine.dispose()
         return cls(path, pack=pack)
 
     @classmethod
     def _create_on_server(cls, url: str, *, program: str, groups: int | None, demo: bool,
-                          seed: int | None, pack: ContentPack | None) -> WorkshopStore:
+                          seed: int | None, pack: ContentPack | None,
+                          content: str | Path | None = None) -> WorkshopStore:
         """:meth:`create` on PostgreSQL: the workshop's schema, its tables and first rows in
         one transaction (a workshop is whole or absent)."""
         where = _pg.parse_url(url)
-        pack = pack or load_pack(program)
+        pack, source = _content(program, content, pack)
         n_groups = _group_count(pack, groups)
         engine = _pg.make_engine(where, pool_size=1)
         try:
@@ -236,7 +257,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
                     conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{where.workshop}"')
                     metadata.create_all(conn)
                     _pg.ensure_revision(conn)
-                    _fill(conn, pack, n_groups, seed, demo)
+                    _fill(conn, pack, n_groups, seed, demo, source)
         except DBAPIError as e:
             raise _pg.explain(where, e) from None
         finally:
@@ -436,10 +457,27 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
 
     @property
     def pack(self) -> ContentPack:
-        """The content pack of this workshop's program (loaded once)."""
+        """The content pack the workshop was made with: the copy it keeps (loaded once).
+
+        A database from before schema 6 whose copy could not be made on migration (its program
+        is not in this release's ``data/``) loads the program by its id.
+        """
         if self._pack is None:
-            self._pack = load_pack(self._meta()["program_id"])
+            with self._read() as conn:
+                row = conn.execute(select(content_pack_table.c.snapshot)
+                                   .where(content_pack_table.c.id == 1)).first()
+            if row is not None:
+                self._pack = pack_from_snapshot(row[0], self.where)
+            else:
+                self._pack = load_pack(self._meta()["program_id"])
         return self._pack
+
+    def pack_source(self) -> str | None:
+        """The pack folder the workshop's copy of its content came from (None: no copy)."""
+        with self._read() as conn:
+            row = conn.execute(select(content_pack_table.c.source)
+                               .where(content_pack_table.c.id == 1)).first()
+        return None if row is None else str(row[0])
 
     def activity(self, activity_id: str) -> Activity:
         """The activity ``activity_id`` of this workshop's program; :class:`NotFound` if unknown."""

@@ -6,7 +6,9 @@ revealed results and a countdown per activity, questions with votes, and facilit
 (pinned answers, the room's synthesis). Schema 3 adds a device token per participant (rejoining
 without a name). Schema 4 adds a personal code per participant (their seat from another device;
 a name alone no longer rejoins). Schema 5 keeps each participant's unsent edit per activity
-(a draft survives a reload). ``MIGRATIONS`` brings an older file up to date in place.
+(a draft survives a reload). Schema 6 keeps a copy of the content pack the workshop was made
+with (``content_pack``): every later command reads the program, city and frameworks from it.
+``MIGRATIONS`` brings an older file up to date in place.
 
 The version is the ``schema_version`` row of ``meta`` (not SQLite's ``PRAGMA user_version``),
 and every migration is written for both SQLite and PostgreSQL: a workshop on a server is
@@ -33,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -151,6 +153,30 @@ drafts_table = Table(  # schema 5: a participant's unsent edit, one per activity
 )
 
 
+content_pack_table = Table(  # schema 6: the content the workshop was made with (packs.py)
+    "content_pack",
+    metadata,
+    Column("id", Integer, primary_key=True),  # 1: one copy per workshop
+    Column("format", Integer, nullable=False),
+    Column("program_id", String, nullable=False),
+    Column("source", Text, nullable=False),  # the pack folder it was copied from, for messages
+    Column("saved_at", String, nullable=False),
+    Column("snapshot", Text, nullable=False),  # JSON: program, city, frameworks
+)
+
+
+def save_pack_copy(conn: Connection, pack: object, source: str) -> None:
+    """Keep ``pack`` (a :class:`~cityworkshop.content.ContentPack`) as the workshop's copy."""
+    import datetime as dt
+
+    from ..packs import SNAPSHOT_FORMAT, pack_snapshot
+
+    conn.execute(content_pack_table.insert().values(
+        id=1, format=SNAPSHOT_FORMAT, program_id=pack.program.id,  # type: ignore[attr-defined]
+        source=source, saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        snapshot=pack_snapshot(pack)))  # type: ignore[arg-type]
+
+
 def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE submissions ADD COLUMN about_group_id INTEGER "
                          "REFERENCES groups(id)")
@@ -188,6 +214,26 @@ def _v4_to_v5(conn: Connection) -> None:
     drafts_table.create(conn, checkfirst=True)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """The copy of the content: the program of this release's ``data/`` with the workshop's
+    program id. When this release has no such program, or it does not load, the table stays
+    empty and the store goes on loading the pack by id (with that error's message)."""
+    from ..content import data_dir
+    from ..errors import CityWorkshopError
+    from ..packs import load_content
+
+    content_pack_table.create(conn, checkfirst=True)
+    row = conn.execute(text("SELECT value FROM meta WHERE key = 'program_id'")).first()
+    if row is None:
+        return
+    try:
+        pack = load_content(row[0])
+        source = str(data_dir())
+    except CityWorkshopError:
+        return
+    save_pack_copy(conn, pack, source)
+
+
 # version -> the step that upgrades a database of that version to the next one
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
-                                                       4: _v4_to_v5}
+                                                       4: _v4_to_v5, 5: _v5_to_v6}

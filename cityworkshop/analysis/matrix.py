@@ -16,7 +16,7 @@ else:
 
 from .text import _frame
 
-__all__ = ["matrix_votes", "summarize_matrix"]
+__all__ = ["matrix_votes", "summarize_matrix", "summaries"]
 
 
 def matrix_votes(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -75,3 +75,10 @@ def summarize_matrix(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.Da
     out = votes.groupby("item_id", sort=True).agg(
         x_mean=("x", "mean"), y_mean=("y", "mean"), count=("x", "size")).reset_index()
     return out[columns].astype({"count": "int64"})
+
+
+def summaries(activity: Any, data: Any) -> dict[str, Any]:
+    """The frames of a matrix activity's results: ``votes`` (:func:`matrix_votes`) and
+    ``summary`` (:func:`summarize_matrix`)."""
+    frame = _frame(list(data.rows))
+    return {"votes": matrix_votes(frame), "summary": summarize_matrix(frame)}

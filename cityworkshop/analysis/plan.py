@@ -6,6 +6,7 @@ Analysis layer: tidy answers frame in, tidy frame out; drawn by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ else:
 
 from .text import _frame
 
-__all__ = ["plan_steps"]
+__all__ = ["drawable", "plan_steps", "summaries"]
 
 STEP_COLUMNS = ("subject", "group", "entry", "phase", "what", "owner", "start", "end", "kpi")
 _FIELDS = ("phase", "what", "owner", "start", "end", "kpi")
@@ -54,3 +55,20 @@ def plan_steps(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFram
     out = wide[list(STEP_COLUMNS)].reset_index(drop=True).astype(object)
     out.columns.name = None
     return out.where(out.notna(), None)
+
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def drawable(steps: pd.DataFrame) -> pd.DataFrame:
+    """The steps whose start and end are months (``YYYY-MM``): an older database may hold
+    anything there; a table lists every step, the roadmap draws these."""
+    ok = [bool(_MONTH.fullmatch(str(a))) and bool(_MONTH.fullmatch(str(b)))
+          for a, b in zip(steps["start"], steps["end"], strict=True)]
+    return steps[ok] if not all(ok) else steps
+
+
+def summaries(activity: Any, data: Any) -> dict[str, Any]:
+    """The frames of a plan activity's results: ``steps`` (:func:`plan_steps`) and ``owners``
+    (the city's OPDs, for their names)."""
+    return {"steps": plan_steps(_frame(list(data.rows))), "owners": tuple(data.owners)}

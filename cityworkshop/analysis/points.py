@@ -18,7 +18,7 @@ else:
 
 from .text import _frame
 
-__all__ = ["summarize_points"]
+__all__ = ["summarize_points", "summaries"]
 
 
 def summarize_points(
@@ -60,3 +60,10 @@ def summarize_points(
     out = out.sort_values(["points", "_order"], ascending=[False, True], kind="stable")
     out = out.drop(columns="_order").reset_index(drop=True)
     return out.astype({"item_id": object, "points": "int64", "voters": "int64"})
+
+
+def summaries(activity: Any, data: Any) -> dict[str, Any]:
+    """The frames of a points activity's results: ``points`` (:func:`summarize_points` over
+    the items asked about now) and ``items``, the labels of those and of ideas deleted since."""
+    points = summarize_points(_frame(list(data.rows)), items=[it.id for it in data.items])
+    return {"points": points, "items": tuple(data.all_items)}

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 else:
     from . import pd
 
-__all__ = ["QUESTION_COLUMNS", "questions_frame"]
+__all__ = ["QUESTION_COLUMNS", "questions_frame", "summaries"]
 
 QUESTION_COLUMNS = ("question_id", "text", "group_id", "group", "participant_id", "participant",
                     "votes", "created_at", "answered_at")
@@ -45,3 +45,9 @@ def questions_frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     out["answered"] = out["answered_at"].notna().astype(bool)
     out = out.sort_values(["votes", "question_id"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def summaries(activity: Any, data: Any) -> dict[str, Any]:
+    """The frames of a questions activity's results: ``questions`` (:func:`questions_frame`)
+    and ``rows``, the board's rows as the store gave them (most votes first)."""
+    return {"questions": questions_frame(data.rows), "rows": list(data.rows)}

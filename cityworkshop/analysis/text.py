@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 else:
     from . import pd
 
-__all__ = ["STOPWORDS_EN", "STOPWORDS_ID", "text_entries", "word_frequencies"]
+__all__ = ["STOPWORDS_EN", "STOPWORDS_ID", "text_entries", "word_frequencies", "summaries"]
 
 ENTRY_COLUMNS = ("subject", "group_id", "group", "participant", "entry", "text", "item_id",
                  "about_group", "ref", "created_at")
@@ -145,3 +145,15 @@ def word_frequencies(
         ranked = ranked[: max(int(top), 0)]
     return pd.DataFrame(ranked, columns=["word", "count"]).astype({"word": object,
                                                                     "count": "int64"})
+
+
+def summaries(activity: Any, data: Any) -> dict[str, Any]:
+    """The frames of a text activity's results: ``answers``, ``entries``
+    (:func:`text_entries`) and ``words`` (:func:`word_frequencies` of every entry, all words;
+    the charts show the first few)."""
+    from . import answers_frame
+
+    frame = answers_frame(data.rows)
+    entries = text_entries(frame)
+    words = word_frequencies(entries["text"].astype(str).tolist(), top=None)
+    return {"answers": frame, "entries": entries, "words": words}

@@ -1,28 +1,34 @@
-"""What each activity kind accepts: pure functions from an answer mapping to answer rows.
+"""What each activity kind accepts: the answer rules, kept for the names they had here.
 
-The store layer's rules, kept apart from SQL: :func:`validate_answer` checks an answer against
-its activity and returns the rows the store writes (``item_id``, ``field``, ``value_num``,
-``value_text``); :func:`rows_to_answer` turns stored rows back into the mapping. Every refusal is
-an :class:`~cityworkshop.errors.InvalidAnswer` with a catalogue key, so that the participant page
-says it in the participant's language. One module per kind; no pandas, widgets or plotly.
+The rules now live with each kind's declaration in :mod:`cityworkshop.kinds`
+(``kind_of(activity).check(...)``); this package re-exports them under their earlier names:
+:func:`validate_answer` checks an answer against its activity and returns the rows the store
+writes (``item_id``, ``field``, ``value_num``, ``value_text``); :func:`rows_to_answer` turns
+stored rows back into the mapping. Every refusal is an
+:class:`~cityworkshop.errors.InvalidAnswer` with a catalogue key.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..content import Activity, Item
 from ..errors import InvalidAnswer
-from . import matrix, plan, points, scale, text
+from ..kinds import kind_of
+from ..kinds._rules import (
+    NEW_ENTRY,
+    Row,
+    clean_text,
+    entry_key,
+    entry_order,
+    normalize_name,
+    normalize_text,
+    whole_number,
+)
 
-__all__ = ["Row", "validate_answer", "rows_to_answer", "normalize_text", "normalize_name"]
-
-Row = dict[str, Any]
-
-_KINDS = {"scale": scale, "text": text, "matrix": matrix, "points": points, "plan": plan}
+__all__ = ["Row", "validate_answer", "rows_to_answer", "normalize_text", "normalize_name",
+           "clean_text", "entry_key", "entry_order", "whole_number", "NEW_ENTRY"]
 
 
 def validate_answer(
@@ -40,7 +46,7 @@ def validate_answer(
         The activity answered.
     answer
         The kind's answer mapping, e.g. ``{"scores": {item: {dimension: int}}, "reasons": {}}``
-        for a scale; see each kind's module.
+        for a scale; see each kind's module in :mod:`cityworkshop.kinds`.
     items
         The items to answer about when they are not fixed in the content pack (a points
         activity over another activity's ideas); default ``activity.items``.
@@ -50,98 +56,20 @@ def validate_answer(
     Raises
     ------
     InvalidAnswer
-        Naming the item, field and value, with a catalogue key for the participant's language.
+        Naming the item, field and value, with a catalogue key for the participant's language;
+        ``answer.kind_unsupported`` for a kind whose answers are not sent as one (questions).
     """
     if not isinstance(answer, Mapping):
         raise InvalidAnswer("answer.not_mapping")
-    module = _KINDS.get(activity.kind)
-    if module is None:
+    try:
+        kind = kind_of(activity)
+    except ValueError:
+        raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind) from None
+    if kind.board:
         raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
-    unknown = set(answer) - set(module.FIELDS) - {"about"}
-    if unknown:
-        raise InvalidAnswer("answer.unknown_field", field=", ".join(sorted(map(str, unknown))))
-    known_items = tuple(activity.items if items is None else items)
-    return module.validate(activity, answer, known_items, tuple(owners))
+    return kind.check(activity, answer, items=items, owners=owners)
 
 
 def rows_to_answer(rows: Sequence[Mapping[str, Any]], kind: str = "scale") -> dict[str, Any]:
     """Stored rows of one submission back into the answer mapping of ``kind``."""
-    return _KINDS[kind].to_answer(rows)
-
-
-# C0 and C1 control characters but tab and newline (and DEL): invisible, refused by spreadsheets
-# and XML, and a way to garble a report. Carriage returns become newlines first.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile("\r\n?")
-# Bidi embeddings, overrides and isolates: legitimate inside a text, but in a one-line name
-# they can make it read as someone else's (U+202E turns "Ayu" around).
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-def normalize_text(value: str) -> str:
-    """Text as the store keeps it: Unicode NFC, newlines as ``\\n``, and no C0/C1 control
-    characters other than newline and tab. Every text that reaches the store passes here once.
-
-    >>> normalize_text("Ide\\x00 baru\\r\\nkedua\\x1b")
-    'Ide baru\\nkedua'
-    """
-    return _CONTROL.sub("", unicodedata.normalize("NFC", _NEWLINES.sub("\n", value)))
-
-
-def normalize_name(value: Any) -> str:
-    """A display name as the store keeps it: :func:`normalize_text`, without bidi controls,
-    on one line with single spaces."""
-    return " ".join(_BIDI_CONTROLS.sub("", normalize_text(str(value or ""))).split())
-
-
-def clean_text(value: Any, *, max_chars: int, where: Mapping[str, Any]) -> str:
-    """A participant's text, normalised (:func:`normalize_text`) and stripped; refused when
-    empty, not text, or over ``max_chars``."""
-    if not isinstance(value, str):
-        raise InvalidAnswer("answer.text_type", **where)
-    if len(value) > 4 * max_chars + 1000:  # no need to normalise a megabyte to refuse it
-        raise InvalidAnswer("answer.text_too_long", max=max_chars, length=len(value), **where)
-    cleaned = normalize_text(value).strip()
-    if not cleaned:
-        raise InvalidAnswer("answer.text_empty", **where)
-    if len(cleaned) > max_chars:
-        raise InvalidAnswer("answer.text_too_long", max=max_chars, length=len(cleaned), **where)
-    return cleaned
-
-
-# Items that participants create (an idea, a plan step) keep an id from the moment they are
-# stored: votes and points refer to it, so deleting or reordering never moves them. An answer
-# names the id of each entry it keeps; an entry without one is new, and the store gives it the
-# next id of its author (``e07``, ``s03``), never one used before by them.
-_ENTRY_ID = re.compile(r"[a-z][0-9]{2,6}")
-NEW_ENTRY = "?"  # prefix of a row's item_id until the store gives the entry its id
-
-
-def entry_key(entry: Mapping[str, Any], i: int, prefix: str, seen: set[str]) -> str:
-    """The ``item_id`` of the ``i``-th entry's rows: its own stable id, or a placeholder that
-    the store replaces by a new id (:data:`NEW_ENTRY`)."""
-    given = entry.get("id")
-    if given is None or given == "":
-        return f"{NEW_ENTRY}{prefix}{i:03d}"
-    if not isinstance(given, str) or not _ENTRY_ID.fullmatch(given) or given[0] != prefix:
-        raise InvalidAnswer("answer.unknown_item", item=str(given)[:20])
-    if given in seen:
-        raise InvalidAnswer("answer.duplicate_entry", item=given)
-    seen.add(given)
-    return given
-
-
-def entry_order(item_id: str) -> tuple[int, str]:
-    """Sort key of stable entry ids: by number (``e100`` after ``e99``)."""
-    digits = item_id[1:]
-    return (int(digits), item_id) if digits.isdigit() else (10**9, item_id)
-
-
-def whole_number(value: Any, lo: int, hi: int | None, *, where: Mapping[str, Any]) -> int:
-    """An integer in ``lo..hi`` (``hi`` None: no upper bound); bools and floats are refused."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidAnswer("answer.number_type", value=repr(value)[:40], **where)
-    if value < lo or (hi is not None and value > hi):
-        raise InvalidAnswer("answer.number_range", value=value, min=lo,
-                            max=hi if hi is not None else "-", **where)
-    return value
+    return kind_of(kind).to_answer(rows)

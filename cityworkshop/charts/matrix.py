@@ -8,6 +8,7 @@ the legend gives the numbers' labels, so that long labels never overlap on the p
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _translucent, _wrap
 from . import _style as S
 
-__all__ = ["matrix_chart"]
+__all__ = ["figures", "matrix_chart"]
 
 _COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00", "#b8860b",
             "#d6336c", "#3b7dd8", "#7f5539", "#0f766e", "#6b7280")
@@ -174,3 +175,10 @@ def matrix_chart(
         margin={"l": 80, "r": 20, "t": S.top_margin(demo), "b": 64},
     )
     return fig
+
+
+def figures(activity: Activity, summaries: Mapping[str, Any], lang: str = "id", *,
+            demo: bool = False, projector: bool = True) -> dict[str, go.Figure]:
+    """``matrix``: every placement and each item's average on the 2x2."""
+    return {"matrix": matrix_chart(summaries["votes"], summaries["summary"], activity, lang,
+                                   demo=demo)}

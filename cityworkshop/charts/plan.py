@@ -15,13 +15,14 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..answers.plan import month_index, month_label
+from ..analysis.plan import drawable
+from ..kinds.plan import month_index, month_label
 from ..content import Activity, Owner, Text
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _wrap
 from . import _style as S
 
-__all__ = ["roadmap_chart"]
+__all__ = ["drawable", "figures", "roadmap_chart"]
 
 _PHASE_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00", "#b8860b",
                   "#d6336c")
@@ -263,3 +264,10 @@ def roadmap_chart(
         )
     _base_layout(fig, title, lang, demo, **layout)
     return fig
+
+
+def figures(activity: Activity, summaries: Mapping[str, Any], lang: str = "id", *,
+            demo: bool = False, projector: bool = True) -> dict[str, go.Figure]:
+    """``roadmap``: the steps on a timeline; on the projector one group at a time."""
+    return {"roadmap": roadmap_chart(drawable(summaries["steps"]), activity,
+                                     summaries["owners"], lang, demo=demo, per_group=projector)}

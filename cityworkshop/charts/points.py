@@ -6,7 +6,8 @@ idea text) are escaped, wrapped and shortened, the full text is in the hover lab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +17,7 @@ from ..i18n import t
 from . import _base_layout, _empty, _escape, _wrap
 from . import _style as S
 
-__all__ = ["points_chart"]
+__all__ = ["figures", "points_chart"]
 
 _LABEL_CHARS = 140  # two lines of _WRAP
 _WRAP = 72
@@ -123,3 +124,10 @@ def points_chart(
         bargap=0.25,
     )
     return fig
+
+
+def figures(activity: Any, summaries: Mapping[str, Any], lang: str = "id", *,
+            demo: bool = False, projector: bool = True) -> dict[str, go.Figure]:
+    """``points``: the items ranked by points (an idea deleted since keeps its points,
+    labelled "(dihapus)")."""
+    return {"points": points_chart(summaries["points"], summaries["items"], lang, demo=demo)}

@@ -5,6 +5,9 @@ Charts layer: draws :func:`~cityworkshop.analysis.word_frequencies`; words are e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,7 +15,7 @@ from ..i18n import t
 from . import _base_layout, _empty, _escape
 from . import _style as S
 
-__all__ = ["word_chart"]
+__all__ = ["WORDS_PAGE", "WORDS_SHOWN", "figures", "word_chart"]
 
 
 def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> go.Figure:
@@ -57,3 +60,17 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
         bargap=0.2,
     )
     return fig
+
+
+WORDS_SHOWN = 20
+"""Words on the projector: readable from the back of the room."""
+WORDS_PAGE = 30
+"""Words in the report."""
+
+
+def figures(activity: Any, summaries: Mapping[str, Any], lang: str = "id", *,
+            demo: bool = False, projector: bool = True) -> dict[str, go.Figure]:
+    """``words``: the most used words (:data:`WORDS_SHOWN` on the projector, else
+    :data:`WORDS_PAGE`)."""
+    words = summaries["words"].head(WORDS_SHOWN if projector else WORDS_PAGE)
+    return {"words": word_chart(words, lang, demo=demo)}

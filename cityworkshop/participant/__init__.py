@@ -696,7 +696,8 @@ class ParticipantPage:
         try:
             sub = self.store.submit(self.activity_id, self.participant.id, answer)
         except InvalidAnswer as err:  # ActivityClosed too
-            form.show_status(error_text(err, self.lang, self._items, form.activity.dimensions),
+            form.show_status(error_text(err, self.lang, self._items,
+                                         getattr(form.activity, "dimensions", ())),
                              "error")
             return
         except StoreError:  # the file is gone, replaced, full or read-only: NOT saved

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import t
+from ..kinds import kind_of
 from .html import clean, clean_rows
 
 if TYPE_CHECKING:
@@ -155,8 +156,11 @@ def _local(store: WorkshopStore, utc_iso: Any) -> str:
 
 
 def _labels(store: WorkshopStore, activity: Any, lang: str) -> dict[str, str]:
-    if activity.kind in ("plan",):
-        return {}
+    """Item id -> label: the items an answer row's ``item_id`` names, or, for a kind whose
+    ``item_id`` is the participant's own entry (a plan step), the items its
+    :attr:`~cityworkshop.kinds.Kind.labels_from` field names."""
+    if kind_of(activity).labels_from:
+        return {it.id: clean(it.label.get(lang) or "") for it in activity.items}
     return {it.id: clean(it.label.get(lang) or "")
             for it in store.items_of(activity, with_deleted=True)}  # "(dihapus) ..." kept
 
@@ -166,6 +170,7 @@ def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
     import pandas as pd
 
     labels = _labels(store, activity, lang)
+    labels_from = kind_of(activity).labels_from
     rows = clean_rows(store.answer_rows(activity.id, history=history))
     current: set[int] = set()
     if history:
@@ -174,9 +179,9 @@ def _answers(store: WorkshopStore, activity: Any, lang: str, *, history: bool,
     for r in rows:
         rec = {c: r.get(c) for c in ANSWER_COLUMNS if c in r}
         item = r["item_id"]
-        if activity.kind == "plan" and r["field"] == "phase":
-            rec["item_label"] = next((clean(it.label.get(lang) or "") for it in activity.items
-                                      if it.id == r["value_text"]), "")
+        if labels_from:
+            rec["item_label"] = (labels.get(r["value_text"], "") if r["field"] == labels_from
+                                 else "")
         else:
             rec["item_label"] = labels.get(item, "")
         rec["created_at_wib"] = _local(store, r["created_at"])
@@ -218,7 +223,7 @@ def workbook(store: WorkshopStore, *, names: bool = False, lang: str = "id",
     revisions = []
     for activity in store.pack.program.activities:
         name = activity.id
-        if activity.kind == "questions":
+        if kind_of(activity).board:
             sheets[name] = _questions(store, activity, names=names)
         else:
             sheets[name] = _answers(store, activity, lang, history=False, names=names)

@@ -1,19 +1,23 @@
 """The results of one activity in the report: its charts and the answers behind them, by kind.
 
-Report layer, private to :mod:`cityworkshop.report`. Statistics come from
-:mod:`cityworkshop.analysis`, figures from :mod:`cityworkshop.charts` (imported when first used);
-every answer table is escaped by :func:`~cityworkshop.report.html.table`. With ``anonymous``
-no participant name is written anywhere (groups stay).
+Report layer, private to :mod:`cityworkshop.report`. Each kind's section is named by its
+declaration (:attr:`Kind.report <cityworkshop.kinds.Kind.report>`) and looked up in
+:data:`SECTIONS`; a kind without one gets :func:`generic_section`. A section takes the
+activity's :class:`~cityworkshop.kinds.ActivityData`, draws the kind's figures
+(:meth:`Kind.figures <cityworkshop.kinds.Kind.figures>` on its summaries) and writes the tables;
+every answer table is escaped by :func:`~cityworkshop.report.html.table`. With ``anonymous`` no
+participant name is written anywhere (groups stay).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..content import Activity
 from ..i18n import t
+from ..kinds import ActivityData, kind_of
 from .html import esc, figure, number, table
 
 if TYPE_CHECKING:
@@ -42,11 +46,12 @@ class Context:
         return figure(fig, f"cw-fig-{self._count}") + CHART_END
 
 
-def _chart_or_none(name: str) -> Any:
-    """The chart function ``name`` of :mod:`cityworkshop.charts`, or None when it is missing."""
-    from .. import charts
-
-    return getattr(charts, name, None)
+def _results(ctx: Context, activity: Activity, data: ActivityData
+             ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The kind's summaries of ``data`` and its figures for the page (all groups at once)."""
+    kind = kind_of(activity)
+    summaries = kind.summaries(activity, data)
+    return summaries, kind.figures(activity, summaries, ctx.lang, demo=ctx.demo, projector=False)
 
 
 def _labels(activity: Activity, lang: str) -> dict[str, str]:
@@ -132,86 +137,65 @@ def readable_heatmap(fig: Any) -> Any:
     return fig
 
 
-def scale_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
-    from .. import analysis as A
-    from .. import charts as C
-
-    lang, frame = ctx.lang, A.answers_frame(rows)
+def scale_section(ctx: Context, activity: Any, data: ActivityData) -> str:
+    lang = ctx.lang
+    summaries, figs = _results(ctx, activity, data)
     labels = _labels(activity, lang)
     dims = [d.id for d in activity.dimensions]
     dim_labels = {d.id: d.label.get(lang) for d in activity.dimensions}
-    out: list[str] = []
-    if activity.about == "groups":
-        summary = A.summarize_peer(frame)
-        fn = _chart_or_none("peer_chart")
-        if fn is not None:
-            out.append(ctx.chart(fn(summary, activity, lang, demo=ctx.demo)))
+    if "heatmap" in figs:
+        figs["heatmap"] = readable_heatmap(figs["heatmap"])
+    out = [ctx.chart(fig) for fig in figs.values()]
+    if "peer" in summaries:
         body = [[r.about_group, labels.get(r.item_id, r.item_id), number(r.mean), int(r.count)]
-                for r in summary.itertuples(index=False)]
+                for r in summaries["peer"].itertuples(index=False)]
         out.append(table([t("report.col_presenting", lang), t("report.col_item", lang),
                           t("report.col_mean", lang), t("report.col_count", lang)], body,
                          numeric=(2, 3), classes="cw-peer"))
+    elif "gaps" in summaries:
+        by_item = summaries["gaps"].set_index("item_id")
+        body = []
+        for it in activity.items:
+            if it.id not in by_item.index:
+                continue
+            g = by_item.loc[it.id]
+            body.append([it.label.get(lang), number(g["now"]), number(g["target"]),
+                         number(g["gap"]), int(g["count_now"])])
+        out.append(table([t("report.col_item", lang), dim_labels.get(dims[0], dims[0]),
+                          dim_labels.get(dims[-1], dims[-1]), t("report.col_gap", lang),
+                          t("report.col_count", lang)], body, numeric=(1, 2, 3, 4),
+                         classes="cw-scale-summary"))
     else:
-        summary = A.summarize_scale(frame)
-        if len(dims) >= 2:
-            items = [it.id for it in activity.items]
-            out.append(ctx.chart(C.radar_chart(summary, activity, lang, demo=ctx.demo)))
-            out.append(ctx.chart(readable_heatmap(C.heatmap_chart(
-                A.group_item_matrix(frame, dims[0], items=items), activity, lang,
-                reasons=A.scale_reasons(frame), demo=ctx.demo))))
-            gaps = A.scale_gaps(frame, now=dims[0], target=dims[-1])
-            out.append(ctx.chart(C.gap_chart(gaps, activity, lang, demo=ctx.demo)))
-            by_item = gaps.set_index("item_id")
-            body = []
-            for it in activity.items:
-                if it.id not in by_item.index:
-                    continue
-                g = by_item.loc[it.id]
-                body.append([it.label.get(lang), number(g["now"]), number(g["target"]),
-                             number(g["gap"]), int(g["count_now"])])
-            out.append(table([t("report.col_item", lang), dim_labels.get(dims[0], dims[0]),
-                              dim_labels.get(dims[-1], dims[-1]), t("report.col_gap", lang),
-                              t("report.col_count", lang)], body, numeric=(1, 2, 3, 4),
-                             classes="cw-scale-summary"))
-        else:
-            fn = _chart_or_none("scale_bars_chart")
-            if fn is not None:
-                out.append(ctx.chart(fn(summary, activity, lang, demo=ctx.demo)))
-            by_item = summary.set_index("item_id")
-            body = []
-            for it in activity.items:
-                if it.id not in by_item.index:
-                    continue
-                s = by_item.loc[it.id]
-                body.append([it.label.get(lang), number(s["mean"]), number(s["median"], 1),
-                             number(s["std"]), int(s["count"])])
-            out.append(table([t("report.col_item", lang), t("report.col_mean", lang),
-                              t("report.col_median", lang), t("report.col_std", lang),
-                              t("report.col_count", lang)], body, numeric=(1, 2, 3, 4),
-                             classes="cw-scale-summary"))
-    out.append(_reasons_table(ctx, activity, frame))
+        by_item = summaries["summary"].set_index("item_id")
+        body = []
+        for it in activity.items:
+            if it.id not in by_item.index:
+                continue
+            s = by_item.loc[it.id]
+            body.append([it.label.get(lang), number(s["mean"]), number(s["median"], 1),
+                         number(s["std"]), int(s["count"])])
+        out.append(table([t("report.col_item", lang), t("report.col_mean", lang),
+                          t("report.col_median", lang), t("report.col_std", lang),
+                          t("report.col_count", lang)], body, numeric=(1, 2, 3, 4),
+                         classes="cw-scale-summary"))
+    out.append(_reasons_table(ctx, activity, summaries["answers"]))
     return "".join(out)
 
 
 # -- text -------------------------------------------------------------------------------------
 
 
-def text_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
-    from .. import analysis as A
-
+def text_section(ctx: Context, activity: Any, data: ActivityData) -> str:
     lang = ctx.lang
-    entries = A.text_entries(A.answers_frame(rows))
-    out: list[str] = []
-    fn = _chart_or_none("word_chart")
-    if fn is not None:
-        freqs = A.word_frequencies(entries["text"].astype(str).tolist())
-        out.append(ctx.chart(fn(freqs, lang, demo=ctx.demo)))
+    summaries, figs = _results(ctx, activity, data)
+    entries = summaries["entries"]
+    out = [ctx.chart(fig) for fig in figs.values()]
     labels = _labels(activity, lang)
-    pinned = set(ctx.store.pinned(activity.id))
+    pinned = set(data.pinned)
     entries = entries.assign(_pin=~entries["ref"].isin(pinned))
     entries = entries.sort_values(["_pin", "group_id", "subject", "entry"], kind="stable")
     person = activity.scope == "participant" and not ctx.anonymous
-    about = activity.about == "groups"
+    about = activity.peer
     linked = bool(activity.items)
     headers = [t("report.col_group", lang)]
     if person:
@@ -241,31 +225,25 @@ def text_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -
 # -- matrix -----------------------------------------------------------------------------------
 
 
-def _quadrant(activity: Activity, x: float, y: float, lang: str) -> str:
-    if len(activity.quadrants) != 4 or activity.x_axis is None or activity.y_axis is None:
+def _quadrant(activity: Any, x: float, y: float, lang: str) -> str:
+    if len(activity.quadrants) != 4:
         return ""
     xm = (activity.x_axis.min + activity.x_axis.max) / 2
     ym = (activity.y_axis.min + activity.y_axis.max) / 2
     top, right = y >= ym, x >= xm
     index = (0 if top else 2) + (1 if right else 0)
-    return activity.quadrants[index].get(lang)
+    return str(activity.quadrants[index].get(lang))
 
 
-def matrix_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
-    from .. import analysis as A
-
-    lang, frame = ctx.lang, A.answers_frame(rows)
-    votes, summary = A.matrix_votes(frame), A.summarize_matrix(frame)
-    out: list[str] = []
-    fn = _chart_or_none("matrix_chart")
-    if fn is not None:
-        out.append(ctx.chart(fn(votes, summary, activity, lang, demo=ctx.demo)))
+def matrix_section(ctx: Context, activity: Any, data: ActivityData) -> str:
+    lang = ctx.lang
+    summaries, figs = _results(ctx, activity, data)
+    out = [ctx.chart(fig) for fig in figs.values()]
     labels = _labels(activity, lang)
-    x_label = activity.x_axis.label.get(lang) if activity.x_axis else "x"
-    y_label = activity.y_axis.label.get(lang) if activity.y_axis else "y"
+    x_label, y_label = activity.x_axis.label.get(lang), activity.y_axis.label.get(lang)
     body = [[labels.get(r.item_id, r.item_id), number(r.x_mean), number(r.y_mean), int(r.count),
              _quadrant(activity, float(r.x_mean), float(r.y_mean), lang)]
-            for r in summary.itertuples(index=False)]
+            for r in summaries["summary"].itertuples(index=False)]
     out.append(table([t("report.col_item", lang), x_label, y_label, t("report.col_count", lang),
                       t("report.col_quadrant", lang)], body, numeric=(1, 2, 3),
                      classes="cw-matrix-summary"))
@@ -275,20 +253,13 @@ def matrix_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]])
 # -- points -----------------------------------------------------------------------------------
 
 
-def points_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
-    from .. import analysis as A
-
+def points_section(ctx: Context, activity: Any, data: ActivityData) -> str:
     lang = ctx.lang
-    live = ctx.store.items_of(activity)
-    summary = A.summarize_points(A.answers_frame(rows), items=[it.id for it in live])
-    items = ctx.store.items_of(activity, with_deleted=True)  # deleted ideas keep a label
-    out: list[str] = []
-    fn = _chart_or_none("points_chart")
-    if fn is not None:
-        out.append(ctx.chart(fn(summary, items, lang, demo=ctx.demo)))
-    by_id = {it.id: it for it in items}
+    summaries, figs = _results(ctx, activity, data)
+    out = [ctx.chart(fig) for fig in figs.values()]
+    by_id = {it.id: it for it in summaries["items"]}  # deleted ideas keep a label
     body = []
-    for rank, r in enumerate(summary.itertuples(index=False), start=1):
+    for rank, r in enumerate(summaries["points"].itertuples(index=False), start=1):
         it = by_id.get(r.item_id)
         body.append([rank, it.label.get(lang) if it else r.item_id,
                      it.help.get(lang) if it and it.help else "", int(r.points), int(r.voters)])
@@ -300,34 +271,20 @@ def points_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]])
 
 # -- plan -------------------------------------------------------------------------------------
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-
-def _drawable(steps: pd.DataFrame) -> pd.DataFrame:
-    """The steps whose start and end are months (``YYYY-MM``): an older database may hold
-    anything there; the table lists every step, the roadmap draws these."""
-    ok = [bool(_MONTH.fullmatch(str(a))) and bool(_MONTH.fullmatch(str(b)))
-          for a, b in zip(steps["start"], steps["end"], strict=True)]
-    return steps[ok] if not all(ok) else steps
-
-
-def plan_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
-    from .. import analysis as A
-
+def plan_section(ctx: Context, activity: Any, data: ActivityData) -> str:
     lang = ctx.lang
-    steps = A.plan_steps(A.answers_frame(rows))
-    opds = ctx.store.pack.city.opds
-    out: list[str] = []
-    fn = _chart_or_none("roadmap_chart")
-    if fn is not None:
-        fig = fn(_drawable(steps), activity, opds, lang, demo=ctx.demo)
+    summaries, figs = _results(ctx, activity, data)
+    steps = summaries["steps"]
+    out = []
+    for fig in figs.values():
         # At the report's fixed width the owner labels beside late bars would be cut off.
         fig.update_traces(cliponaxis=False, selector={"type": "bar"})
         fig.update_layout(margin={"r": 200}, xaxis={"dtick": "M6", "tickangle": 0})
         out.append(ctx.chart(fig))
     phases = _labels(activity, lang)
     order = {it.id: i for i, it in enumerate(activity.items)}
-    owners = {o.id: o.name.get(lang) for o in opds}
+    owners = {o.id: o.name.get(lang) for o in data.owners}
     records = sorted(steps.itertuples(index=False),
                      key=lambda r: (str(r.group), order.get(str(r.phase), 99), str(r.start)))
     body = [[r.group, phases.get(str(r.phase), r.phase), r.what, owners.get(str(r.owner), r.owner),
@@ -342,14 +299,14 @@ def plan_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -
 # -- questions --------------------------------------------------------------------------------
 
 
-def questions_section(ctx: Context, activity: Activity, rows: list[dict[str, Any]]) -> str:
+def questions_section(ctx: Context, activity: Any, data: ActivityData) -> str:
     lang = ctx.lang
     headers = ["#", t("report.col_question", lang), t("report.col_group", lang)]
     if not ctx.anonymous:
         headers.append(t("report.col_participant", lang))
     headers += [t("report.col_votes", lang), t("report.col_answered", lang)]
     body = []
-    for rank, r in enumerate(rows, start=1):
+    for rank, r in enumerate(data.rows, start=1):
         row: list[Any] = [rank, r["text"], r["group"]]
         if not ctx.anonymous:
             row.append(_person(ctx, r["participant"]))
@@ -359,11 +316,45 @@ def questions_section(ctx: Context, activity: Activity, rows: list[dict[str, Any
     return table(headers, body, numeric=(0, votes_col), classes="cw-questions")
 
 
-SECTIONS = {
-    "scale": scale_section,
-    "text": text_section,
-    "matrix": matrix_section,
-    "points": points_section,
-    "plan": plan_section,
-    "questions": questions_section,
-}
+# -- any other kind ---------------------------------------------------------------------------
+
+
+def generic_section(ctx: Context, activity: Any, data: ActivityData) -> str:
+    """The section of a kind that declares none of its own: its figures, then every current
+    answer row (group, item, field, value), escaped like every table."""
+    lang = ctx.lang
+    _, figs = _results(ctx, activity, data)
+    out = [ctx.chart(fig) for fig in figs.values()]
+    labels = _labels(activity, lang)
+    person = activity.scope == "participant" and not ctx.anonymous
+    headers = [t("report.col_group", lang)]
+    if person:
+        headers.append(t("report.col_participant", lang))
+    headers += [t("report.col_item", lang), t("export.head_field", lang),
+                t("report.col_value", lang)]
+    body = []
+    for r in data.rows:
+        row: list[Any] = [r.get("group", "")]
+        if person:
+            row.append(_person(ctx, r.get("participant")))
+        value = r.get("value_text")
+        if value is None:
+            value = number(r.get("value_num"))
+        item = str(r.get("item_id") or "")
+        row += [labels.get(item, item), r.get("field", ""), value]
+        body.append(row)
+    out.append(table(headers, body, classes="cw-answers"))
+    return "".join(out)
+
+
+class _Sections(dict[str, Callable[..., str]]):
+    """Kind name -> its report section, each looked up (and imported) on first use."""
+
+    def __missing__(self, name: str) -> Callable[..., str]:
+        section = kind_of(name).report_section()
+        self[name] = section
+        return section
+
+
+SECTIONS: dict[str, Callable[..., str]] = _Sections()
+"""Kind name -> the report section of its activities: ``section(ctx, activity, data)``."""

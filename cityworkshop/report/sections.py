@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..content import Activity, Session
 from ..i18n import t
+from ..kinds import kind_of
 from .html import clean_rows, clock, data_attr, esc, local, long_date, table
 from .kinds import CHART_END, SECTIONS, Context
 
@@ -107,7 +108,7 @@ def agenda(store: WorkshopStore, lang: str) -> str:
 def _scope(activity: Activity, lang: str) -> str:
     key = {"group": "report.scope_group", "participant": "report.scope_participant"}
     scope = t(key[activity.scope], lang) if activity.scope in key else activity.scope
-    if activity.about == "groups":
+    if activity.peer:
         scope += "; " + t("report.scope_about", lang)
     return scope
 
@@ -117,12 +118,13 @@ def activity_section(ctx: Context, activity: Activity) -> str:
     store, lang = ctx.store, ctx.lang
     # Whatever an older database holds, the sections below (and their charts) only see text
     # without control characters.
-    if activity.kind == "questions":
-        rows = clean_rows(store.question_rows(activity.id))
+    data = store.activity_data(activity)
+    rows = clean_rows(data.rows)
+    data = data.with_rows(rows)
+    if kind_of(activity).board:
         answered = len({r["participant_id"] for r in rows})
         count_text = t("report.questions_count", lang, n=len(rows), people=answered)
     else:
-        rows = clean_rows(store.answer_rows(activity.id))
         answered = len({r["subject"] for r in rows})
         count_text = t("report.answered_count", lang, n=answered)
     opening = (f'<section class="cw-activity" id="a-{esc(activity.id)}"'
@@ -130,7 +132,7 @@ def activity_section(ctx: Context, activity: Activity) -> str:
     head = (f"<h3>{esc(activity.title.get(lang))}</h3>"
             f'<p class="cw-prompt">{esc(activity.prompt.get(lang))}</p>'
             f'<p class="cw-meta">{esc(_scope(activity, lang))} · {esc(count_text)}</p>')
-    synthesis = store.synthesis(activity.id)
+    synthesis = data.synthesis
     syn = ""
     if synthesis:
         syn = (f'<div class="cw-synthesis"><h4>{esc(t("report.synthesis", lang))}</h4>'
@@ -139,7 +141,7 @@ def activity_section(ctx: Context, activity: Activity) -> str:
         body = (f'<div class="cw-no-answers">{esc(t("report.no_answers", lang))}</div>')
     else:
         try:
-            body = SECTIONS[activity.kind](ctx, activity, rows)
+            body = SECTIONS[activity.kind](ctx, activity, data)
         except Exception as e:  # noqa: BLE001 - one activity's odd answers never cost the report
             reason = (f"{type(e).__name__}: {e}".splitlines() or [""])[0][:200]
             log.warning("report: the results of %s could not be shown: %s", activity.id, reason)

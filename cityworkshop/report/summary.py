@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..content import Activity
 from ..i18n import t
+from ..kinds import kind_of
 from .html import clean_rows, data_attr, esc, local, number, table
 
 if TYPE_CHECKING:
@@ -36,9 +37,12 @@ def workshop_day(store: WorkshopStore) -> dt.date:
     return local(store, store.info().created_at).date()
 
 
-def _first(store: WorkshopStore, kind: str, *, dims: int = 0) -> Activity | None:
+def _first(store: WorkshopStore, figure: str) -> Activity | None:
+    """The first activity of the program that draws ``figure`` (a name of
+    :meth:`Kind.figure_names <cityworkshop.kinds.Kind.figure_names>`): ``gaps`` (a scale of
+    now and target, not a peer rating), ``points``, ``roadmap``."""
     for a in store.pack.program.activities:
-        if a.kind == kind and len(a.dimensions) >= dims and a.about != "groups":
+        if figure in kind_of(a).figure_names(a):
             return a
     return None
 
@@ -81,7 +85,7 @@ def largest_gaps(store: WorkshopStore, activity: Activity, n: int = TOP_GAPS) ->
 
 
 def _gaps_card(store: WorkshopStore, lang: str) -> str:
-    activity = _first(store, "scale", dims=2)
+    activity = _first(store, "gaps")
     title = t("report.summary_gaps", lang, n=TOP_GAPS)
     if activity is None:
         return _card("gaps", title, None, _none(lang), lang)
@@ -135,9 +139,9 @@ def _ideas_card(store: WorkshopStore, lang: str) -> str:
 
 def _roadmap_card(store: WorkshopStore, lang: str) -> str:
     from .. import analysis as A
-    from .kinds import _drawable
+    from ..analysis.plan import drawable as _drawable
 
-    activity = _first(store, "plan")
+    activity = _first(store, "roadmap")
     title = t("report.summary_roadmap", lang)
     if activity is None:
         return _card("roadmap", title, None, _none(lang), lang, wide=True)

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from ..answers import NEW_ENTRY, normalize_name, rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
 from ..packs import load_content, pack_from_snapshot
+from ..kinds import ActivityData, kind_of
 from ..errors import (
     ActivityClosed,
     CityWorkshopError,
@@ -46,7 +47,10 @@ from ..errors import (
 from . import postgres as _pg
 from ._base import (
     Group,
+    GroupProgress,
     Participant,
+    Progress,
+    Subject,
     Submission,
     WorkshopInfo,
     _make_engine,
@@ -72,8 +76,9 @@ from .schema import (
 )
 from .sharing import QuestionsAndNotes
 
-__all__ = ["default_db_path", "Group", "Participant", "Submission", "WorkshopInfo",
-           "WorkshopStore", "normalize_code"]
+__all__ = ["default_db_path", "ActivityData", "Group", "GroupProgress", "Participant",
+           "Progress", "Subject", "Submission", "WorkshopInfo", "WorkshopStore",
+           "normalize_code"]
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
@@ -652,10 +657,10 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
 
     def subject_of(self, activity: Activity, participant: Participant,
                    about: int | None = None) -> str:
-        """Who owns the answer: the group for group scope, the participant otherwise; a peer
-        rating's subject also names the group it is about."""
-        base = f"g:{participant.group_id}" if activity.scope == "group" else f"p:{participant.id}"
-        return f"{base}>g:{about}" if about is not None else base
+        """Who owns the answer (:class:`Subject`, as the store keeps it): the group for group
+        scope, the participant otherwise; a peer rating's subject also names the group it is
+        about."""
+        return str(Subject.of(activity.scope, participant, about))
 
     def owners(self) -> tuple[str, ...]:
         """Ids of the units that may own a plan step: the city's OPDs."""
@@ -699,7 +704,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
     def _about(self, activity: Activity, participant: Participant,
                answer: Mapping[str, Any]) -> int | None:
         about = answer.get("about") if isinstance(answer, Mapping) else None
-        if activity.about != "groups":
+        if not activity.peer:
             if about is not None:
                 raise InvalidAnswer("answer.unknown_field", field="about")
             return None
@@ -730,7 +735,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
         a group never rates itself.
         """
         activity = self.activity(activity_id)
-        if activity.kind == "questions":
+        if kind_of(activity).board:  # questions and votes: ask() and vote()
             raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
         participant = self.participant(participant_id)
         about = self._about(activity, participant, answer)
@@ -831,6 +836,63 @@ class WorkshopStore(RoomState, QuestionsAndNotes):
             rows = conn.execute(select(submissions_table.c.subject).distinct()
                                 .where(submissions_table.c.activity_id == activity_id)).all()
         return {r[0] for r in rows}
+
+    def rows_of(self, activity: Activity | str) -> list[dict[str, Any]]:
+        """The current rows of any activity: :meth:`answer_rows`, or for a board kind
+        (questions) :meth:`question_rows`."""
+        if isinstance(activity, str):
+            activity = self.activity(activity)
+        if kind_of(activity).board:
+            return self.question_rows(activity.id)
+        return self.answer_rows(activity.id)
+
+    def activity_data(self, activity: Activity | str) -> ActivityData:
+        """Everything an activity's analysis, charts and report read, in one value
+        (:class:`~cityworkshop.kinds.ActivityData`): its current rows (:meth:`rows_of`), the
+        items it asks about now and with those deleted since (:meth:`items_of`), the city's
+        OPDs, and the facilitator's pins and synthesis."""
+        if isinstance(activity, str):
+            activity = self.activity(activity)
+        items = self.items_of(activity)
+        every = self.items_of(activity, with_deleted=True) if activity.items_from_activity \
+            else items
+        return ActivityData(rows=tuple(self.rows_of(activity)), items=items, all_items=every,
+                            owners=self.pack.city.opds, pinned=tuple(self.pinned(activity.id)),
+                            synthesis=self.synthesis(activity.id))
+
+    def progress(self, activity: Activity | str) -> Progress:
+        """Who answered ``activity``, per group (:class:`Progress`).
+
+        Group scope counts groups (a group has answered or not); participant scope counts the
+        participants who answered among those who joined. A peer activity (``about: groups``)
+        counts rater-rated pairs: each group (or participant) may rate every other group. A
+        board (questions) counts questions per group, of the participants who joined.
+        """
+        if isinstance(activity, str):
+            activity = self.activity(activity)
+        groups = self.list_groups()
+        people = self.list_participants()
+        if kind_of(activity).board:
+            rows = self.question_rows(activity.id)
+            per = tuple(GroupProgress(g.name, sum(r["group_id"] == g.id for r in rows),
+                                      sum(p.group_id == g.id for p in people)) for g in groups)
+            return Progress(len(rows), len(people), per, "questions",
+                            votes=sum(int(r["votes"] or 0) for r in rows))
+        subjects = [Subject.parse(s) for s in self.answered_subjects(activity.id)]
+        rated = max(len(groups) - 1, 0) if activity.peer else 1
+        out = []
+        for g in groups:
+            if activity.scope == "group":
+                mine = [s for s in subjects if s.participant_id is None and s.group_id == g.id]
+                possible = rated
+            else:
+                members = {p.id for p in people if p.group_id == g.id}
+                mine = [s for s in subjects if s.participant_id in members]
+                possible = len(members) * rated
+            out.append(GroupProgress(g.name, len(mine), possible))
+        unit = "pairs" if activity.peer else f"{activity.scope}s"
+        return Progress(sum(g.answered for g in out), sum(g.possible for g in out), tuple(out),
+                        unit)
 
     def submission_counts(self) -> dict[str, dict[str, int]]:
         """Activity id -> {"subjects": answered subjects, "revisions": rows stored}."""

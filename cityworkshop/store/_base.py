@@ -96,6 +96,83 @@ class Submission:
     about_group_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Subject:
+    """Who owns an answer: a group (group scope) or a participant, and for a peer answer
+    (``about: groups``) the group it is about. The store keeps it as text (``g:1``, ``p:<id>``,
+    ``g:1>g:2``); that text is built and read here only.
+
+    >>> str(Subject(group_id=1, about=2)), Subject.parse("p:ab12").participant_id
+    ('g:1>g:2', 'ab12')
+    """
+
+    group_id: int | None = None
+    participant_id: str | None = None
+    about: int | None = None
+
+    @classmethod
+    def of(cls, scope: str, participant: Participant, about: int | None = None) -> Subject:
+        """The subject of ``participant``'s answers to an activity of ``scope``."""
+        if scope == "group":
+            return cls(group_id=participant.group_id, about=about)
+        return cls(participant_id=participant.id, about=about)
+
+    @classmethod
+    def parse(cls, text: str) -> Subject:
+        """A stored subject back as a value; ValueError for anything else."""
+        owner, _, about = str(text).partition(">")
+        rated = None
+        if about:
+            if not about.startswith("g:") or not about[2:].isdigit():
+                raise ValueError(f"Could not read the subject {text!r}: after '>' comes g:<id>.")
+            rated = int(about[2:])
+        if owner.startswith("g:") and owner[2:].isdigit():
+            return cls(group_id=int(owner[2:]), about=rated)
+        if owner.startswith("p:") and len(owner) > 2:
+            return cls(participant_id=owner[2:], about=rated)
+        raise ValueError(f"Could not read the subject {text!r}: expected g:<group id> or "
+                         "p:<participant id>, optionally followed by >g:<group id>.")
+
+    @property
+    def owner(self) -> Subject:
+        """The group or participant alone (a peer answer without the group it is about)."""
+        return Subject(self.group_id, self.participant_id)
+
+    def __str__(self) -> str:
+        base = f"g:{self.group_id}" if self.participant_id is None else f"p:{self.participant_id}"
+        return f"{base}>g:{self.about}" if self.about is not None else base
+
+
+@dataclass(frozen=True)
+class GroupProgress:
+    """How far one group is with an activity: ``answered`` of ``possible``."""
+
+    name: str
+    answered: int
+    possible: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Who answered an activity (:meth:`WorkshopStore.progress`).
+
+    ``unit`` says what is counted: ``"groups"`` (a group answered or not), ``"participants"``
+    (of those who joined), ``"pairs"`` (peer answers: rater and rated group) or
+    ``"questions"`` (a board: questions per group; ``total`` is the participants, ``votes``
+    the votes given).
+    """
+
+    answered: int
+    total: int
+    groups: tuple[GroupProgress, ...]
+    unit: str
+    votes: int = 0
+
+    def as_tuple(self) -> tuple[int, int, list[tuple[str, int, int]]]:
+        """``(answered, total, [(group name, answered, possible), ...])``."""
+        return self.answered, self.total, [(g.name, g.answered, g.possible) for g in self.groups]
+
+
 def _begin_immediate(dbapi_conn: Any) -> None:
     """Take the write lock, waiting for other writers up to :data:`BUSY_TIMEOUT_S`.
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from ..content import Activity
 from ..errors import ActivityClosed, InvalidAnswer
+from ..kinds import kind_of
 from ._base import _now
 from .schema import (
     drafts_table,
@@ -34,18 +35,17 @@ class QuestionsAndNotes:
 
     def _questions_activity(self, activity_id: str) -> Activity:
         activity = self.activity(activity_id)
-        if activity.kind != "questions":
+        if not kind_of(activity).board:
             raise InvalidAnswer("answer.kind_unsupported", kind=activity.kind)
         return activity
 
     def ask(self, activity_id: str, participant_id: str, text: str, *,
             require_open: bool = True) -> int:
         """Add a question; returns its id. Empty or over-long text is refused."""
-        from ..answers import clean_text
-
         activity = self._questions_activity(activity_id)
         participant = self.participant(participant_id)
-        body = clean_text(text, max_chars=activity.max_chars, where={"n": 1})
+        (row,) = kind_of(activity).check(activity, {"text": text})  # the kind's rules
+        body = row["value_text"]
         if require_open and not self.is_open(activity_id):
             raise ActivityClosed("answer.closed")
         with self._write(ordered=False) as conn:

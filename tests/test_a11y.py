@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import pytest
 
 from cityworkshop.forms import QuestionsBoard, form_for
-from cityworkshop.forms._choice import ChoiceButtons
+from cityworkshop.forms._choice import ChoiceButtons, ChoiceCard, ChoiceRow
 from cityworkshop.participant.parts import about_box
 from cityworkshop.store import WorkshopStore
 
@@ -53,8 +53,11 @@ JOIN_FIELDS_FIX = ("participant/__init__.py draws the join screen's labels apart
 
 # -- without a browser ---------------------------------------------------------------------
 
-def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
+def _walk(widget: widgets.Widget) -> Iterator[Any]:
+    """Every widget under ``widget``, and the rows of number buttons a card draws."""
     yield widget
+    if isinstance(widget, ChoiceCard):
+        yield from widget._rows.values()
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
 
@@ -63,8 +66,9 @@ def _fields(widget: widgets.Widget) -> list[widgets.Widget]:
     """The widgets a participant types in or picks from (not text shown, not buttons)."""
     shown = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Button)
     return [w for w in _walk(widget)
-            if isinstance(w, widgets.ValueWidget | ChoiceButtons) and not isinstance(w, shown)
-            and w.layout.display != "none"]
+            if isinstance(w, ChoiceRow) or (
+                isinstance(w, widgets.ValueWidget | ChoiceButtons) and not isinstance(w, shown)
+                and w.layout.display != "none")]
 
 
 def _every_form(store: WorkshopStore, lang: str) -> Iterator[tuple[str, widgets.Widget]]:
@@ -100,7 +104,7 @@ def test_every_field_of_every_form_has_a_label_tied_to_it(ideas: WorkshopStore, 
         assert not [w for w in _walk(form) if isinstance(w, widgets.ToggleButtons)], (
             f"{activity_id}: ToggleButtons tell no screen reader which one is pressed")
         for w in _fields(form):
-            if isinstance(w, ChoiceButtons):
+            if isinstance(w, ChoiceButtons | ChoiceRow):
                 assert w.group_label.strip(), activity_id
                 assert len(w.names) == len(w.options) and all(n.strip() for n in w.names)
                 continue

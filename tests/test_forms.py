@@ -81,7 +81,8 @@ def test_english_labels_and_scale_hint(activity) -> None:
     assert "1 = Very weak" in hint and "5 = Very strong" in hint
     def texts(w) -> str:
         own = w.value if isinstance(getattr(w, "value", None), str) else ""
-        return " ".join([own, *(texts(c) for c in getattr(w, "children", ()))])
+        card = w.texts() if callable(getattr(w, "texts", None)) else ""  # a ChoiceCard's own text
+        return " ".join([own, card, *(texts(c) for c in getattr(w, "children", ()))])
 
     texts = texts(form.children[1])
     assert "Now" in texts and "Target 2029" in texts

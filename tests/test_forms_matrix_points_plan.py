@@ -35,7 +35,8 @@ def _texts(widget) -> str:
     """Every HTML/label text inside a widget tree."""
     own = widget.value if isinstance(getattr(widget, "value", None), str) else ""
     desc = getattr(widget, "description", "") or ""
-    return " ".join([own, desc, *(_texts(c) for c in getattr(widget, "children", ()))])
+    card = widget.texts() if callable(getattr(widget, "texts", None)) else ""  # a ChoiceCard
+    return " ".join([own, desc, card, *(_texts(c) for c in getattr(widget, "children", ()))])
 
 
 def _item(item_id: str, label: str, group: str | None = None) -> Item:

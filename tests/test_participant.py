@@ -22,6 +22,8 @@ def _texts(widget) -> str:
     """Everything a participant can read in a widget tree (HTML values, labels, descriptions)."""
     parts = []
     for attr in ("value", "description", "placeholder"):
+    if callable(getattr(widget, "texts", None)):  # a card of number buttons draws its own text
+        parts.append(widget.texts())
         v = getattr(widget, attr, None)
         if isinstance(v, str):
             parts.append(v)

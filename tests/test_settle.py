@@ -83,3 +83,38 @@ def test_asking_a_question_waits_for_the_held_typing_too(store: WorkshopStore) -
     assert [r["text"] for r in store.question_rows("leader-questions")] == [
         "Bagaimana meyakinkan staf senior?"]
     assert board.question.value == ""
+
+
+def test_a_click_right_after_a_number_press_waits_for_the_held_press(store: WorkshopStore) -> None:
+    """A matrix item placed offline comes back as two changes of its one card widget, the second
+    held by the phone until the server answered the first, while "Kirim" goes at once."""
+    form = form_for(store.activity("branding-initiatives"), "id", items=None, owners=(),
+                    initial=None)
+    sent: list[dict] = []
+    form.on_submit(lambda f: sent.append(f.value["positions"]))
+    card = form.cards["city_story"]
+
+    async def phone() -> None:
+        card.values = {"x": 4}  # as the page sends it: the card's whole state
+        form.send_button.click()
+        assert sent == [] and form.send_button.description == "Mengirim..."
+        await asyncio.sleep(0.1)
+        card.values = {"x": 4, "y": 2}  # the held second press
+        await asyncio.sleep(_base.SETTLE_S + 0.3)
+
+    asyncio.run(phone())
+    assert sent == [{"city_story": {"x": 4, "y": 2}}]
+    assert "terkirim" not in form.status.value.lower() and not form.status.value
+
+
+def test_a_card_drops_values_no_button_of_it_has(store: WorkshopStore) -> None:
+    """A crafted widget message: unknown rows, values off the scale, booleans, text."""
+    form = form_for(store.activity("branding-initiatives"), "id", items=None, owners=(),
+                    initial=None)
+    card = form.cards["city_story"]
+    card.values = {"x": 9, "y": True, "z": 3, "<script>": "1"}
+    assert card.values == {} and form.value == {"positions": {}}
+    card.values = {"x": 5, "y": "2"}
+    assert card.values == {"x": 5} and form.x["city_story"].value == 5
+    card.values = ["not", "a", "dict"]
+    assert card.values == {} and form.x["city_story"].value is None

@@ -12,14 +12,15 @@ and JupyterLab both render; no other script is needed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import ipyvue
 from traitlets import Any as AnyTrait
-from traitlets import Bool, List, TraitError, Unicode, validate
+from traitlets import Bool, HasTraits, List, TraitError, Unicode, validate
 
-__all__ = ["ChoiceButtons", "choice_template"]
+__all__ = ["ChoiceButtons", "ChoiceCard", "ChoiceRow", "card_template", "choice_template"]
 
 #: ``value === o[1]``: the options' values are numbers (JSON), compared as they are
 _TEMPLATE = """<template>
@@ -103,3 +104,184 @@ class ChoiceButtons(ipyvue.VueTemplate):
     def pressed(self) -> list[bool]:
         """Whether each button is shown pressed (``aria-pressed``), in the order of ``options``."""
         return [self.value is not None and v == self.value for _t, v in self.options]
+
+
+# -- many rows in one widget ------------------------------------------------------------------
+
+#: One item's card: its title, its help and every row of number buttons, as one ipyvue widget.
+#: The classes are those the rows had as separate widgets (``cw-dim``, ``cw-scale``,
+#: ``cw-choice-row``, ``widget-toggle-button``, ``mod-active``), so the page's CSS and the
+#: browser tests find the same markup.
+_CARD_TEMPLATE = """<template>
+  <div class="cw-choice-card">
+    <div class="cw-item-title"><span class="cw-item-number">{{ number }}</span> {{ title }}</div>
+    <div v-if="help" class="cw-item-help">{{ help }}</div>
+    <div v-for="r in rows" :key="r.key" :class="['cw-dim'].concat(r.row_classes)">
+      <div class="cw-dim-label">{{ r.label }}</div>
+      <div :class="r.classes">
+        <div class="cw-choice-row" role="group" :aria-label="r.group_label || null">
+          <button v-for="(o, i) in r.options" :key="i" type="button"
+                  :class="['widget-toggle-button', 'jupyter-button', 'cw-choice',
+                           values[r.key] === o[1] ? 'mod-active' : '']"
+                  :aria-pressed="values[r.key] === o[1] ? 'true' : 'false'"
+                  :aria-label="r.names[i] || null" :title="r.tooltips[i] || null"
+                  :disabled="disabled" @click="choose(r.key, o[1])">{{ o[0] }}</button>
+        </div>
+      </div>
+    </div>
+  </div>
+</template>
+<script>
+module.exports = {
+  methods: {
+    choose(key, v) {
+      var next = Object.assign({}, this.values);
+      next[key] = v;
+      this.values = next;
+    }
+  }
+}
+</script>"""
+
+
+def card_template() -> ipyvue.Template:
+    """The cards' template as one widget, shared by the cards of one form (sent once)."""
+    return ipyvue.Template(template=_CARD_TEMPLATE)
+
+
+class ChoiceRow(HasTraits):
+    """One row of number buttons inside a :class:`ChoiceCard`: its Python side.
+
+    The same interface as :class:`ChoiceButtons` (``options``, ``names``, ``group_label``,
+    ``value``, ``observe(..., "value")``, ``pressed``), without being a widget of its own: the
+    card draws every row of an item, so a form of ten items sends ten widgets to the phone, not
+    a hundred (one per row, its label and its box, each with its layout), and the phone builds
+    one view per item.
+    """
+
+    value = AnyTrait(None, allow_none=True)
+
+    def __init__(self, card: ChoiceCard, key: str, options: Sequence[tuple[str, Any]], *,
+                 names: Sequence[str], group_label: str, classes: Sequence[str]):
+        super().__init__()
+        self.card = card
+        self.key = key
+        self.options: list[tuple[str, Any]] = [(str(text), v) for text, v in options]
+        self.names = list(names)
+        self.tooltips = list(names)
+        self.group_label = group_label
+        #: the CSS classes of the row's element on the page (``cw-x-<item>``, ...)
+        self._dom_classes = tuple(classes)
+
+    @validate("value")
+    def _known_value(self, proposal: dict[str, Any]) -> Any:
+        return _option_value(self.options, proposal["value"])
+
+    @property
+    def template(self) -> ipyvue.Template:
+        """The card's template (what the page draws)."""
+        return self.card.template
+
+    @property
+    def disabled(self) -> bool:
+        return self.card.disabled
+
+    @property
+    def pressed(self) -> list[bool]:
+        """Whether each button is shown pressed (``aria-pressed``), in the order of ``options``."""
+        return [self.value is not None and v == self.value for _t, v in self.options]
+
+
+class ChoiceCard(ipyvue.VueTemplate):
+    """An item's card: title, help and rows of number buttons, drawn by one widget.
+
+    Add rows with :meth:`add_row`; each returns its :class:`ChoiceRow`, whose ``value`` is kept
+    in step with what the participant presses (``values``: row key -> chosen value). A value
+    the page sends that is no option of its row (a crafted widget message) is dropped.
+
+    Examples
+    --------
+    >>> card = ChoiceCard(number="1/2", title="Mobilitas")
+    >>> row = card.add_row("now", "Sekarang", [("1", 1), ("2", 2)], names=["1 dari 2", "2 dari 2"])
+    >>> card.values = {"now": 2}
+    >>> row.value
+    2
+    """
+
+    number = Unicode("").tag(sync=True)
+    title = Unicode("").tag(sync=True)
+    help = Unicode("").tag(sync=True)
+    #: what each row draws: key, label, classes, options, names
+    rows = List().tag(sync=True)
+    #: row key -> chosen value (a row without a key: nothing chosen)
+    #: (any JSON from the page is taken in and checked: a crafted message is cut to what fits)
+    values = AnyTrait().tag(sync=True)
+    disabled = Bool(False).tag(sync=True)
+
+    def __init__(self, *, template: ipyvue.Template | str = _CARD_TEMPLATE, **kwargs: Any):
+        self._rows: dict[str, ChoiceRow] = {}
+        super().__init__(template=template, values={}, **kwargs)
+        self.observe(self._sync_rows, "values")
+
+    def add_row(self, key: str, label: str, options: Sequence[tuple[str, Any]], *,
+                names: Sequence[str] | None = None, group_label: str = "",
+                classes: Sequence[str] = (), row_classes: Sequence[str] = ()) -> ChoiceRow:
+        """Add a row of buttons under the card's title; returns its :class:`ChoiceRow`."""
+        pairs = [(str(text), v) for text, v in options]
+        names = list(names) if names is not None else [text for text, _ in pairs]
+        row = ChoiceRow(self, key, pairs, names=names, group_label=group_label, classes=classes)
+        row.observe(lambda change: self._row_changed(key, change["new"]), "value")
+        self._rows[key] = row
+        self.rows = [*self.rows, {"key": key, "label": label, "classes": list(classes),
+                                  "row_classes": list(row_classes), "options": pairs,
+                                  "names": names, "tooltips": names, "group_label": group_label}]
+        return row
+
+    def texts(self) -> str:
+        """Every text the card shows (title, help, row labels), for checks and search."""
+        return " ".join([self.number, self.title, self.help, *(r["label"] for r in self.rows)])
+
+    @validate("values")
+    def _known_values(self, proposal: dict[str, Any]) -> dict[str, Any]:
+        given = proposal["value"]
+        if not isinstance(given, dict):
+            return {}
+        out: dict[str, Any] = {}
+        for key, v in given.items():
+            row = self._rows.get(key) if hasattr(self, "_rows") else None
+            if row is None or v is None:
+                continue
+            try:
+                out[key] = _option_value(row.options, v)
+            except TraitError:
+                continue  # not a button of this row: ignored
+        return out
+
+    def _row_changed(self, key: str, value: Any) -> None:
+        if self.values.get(key) == value and (value is not None or key not in self.values):
+            return
+        values = {k: v for k, v in self.values.items() if k != key}
+        if value is not None:
+            values[key] = value
+        self.values = values
+
+    def _sync_rows(self, change: dict[str, Any]) -> None:
+        # noted like a labelled field's change (forms._base.when_settled): the phone holds a
+        # card's second press until the server answered its first, while "Kirim" goes at once,
+        # so a "Kirim" right behind a press waits for the held one (a matrix item placed on
+        # both axes offline arrives as two changes of this one widget)
+        self._cw_changed_at = time.monotonic()
+        for key, row in self._rows.items():
+            v = change["new"].get(key)
+            if row.value != v:
+                row.value = v
+
+
+def _option_value(options: Sequence[tuple[str, Any]], value: Any) -> Any:
+    """``value`` if it is one of the options' values (None stays None), else TraitError."""
+    if value is None:
+        return None
+    for _text, v in options:
+        if v == value and not isinstance(value, bool):
+            return v
+    raise TraitError(f"{value!r} is not one of the options {[v for _t, v in options]}.")

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from ..content import Activity, Axis, Item
 from ..i18n import t
 from ._base import FormBase, css_id, score_names
-from ._choice import ChoiceButtons, choice_template
+from ._choice import ChoiceCard, ChoiceRow, card_template
 
 __all__ = ["MatrixForm"]
 
@@ -72,34 +72,34 @@ class MatrixForm(FormBase):
         self.items: tuple[Item, ...] = tuple(activity.items if items is None else items)
         self.add_class("cw-matrix-form")
         #: item id -> the number buttons of the x axis (value None = not placed)
-        self.x: dict[str, ChoiceButtons] = {}
+        self.x: dict[str, ChoiceRow] = {}
         #: item id -> the number buttons of the y axis
-        self.y: dict[str, ChoiceButtons] = {}
-        self._template = choice_template()  # shared by every row
-        cards: list[widgets.Widget] = []
+        self.y: dict[str, ChoiceRow] = {}
+        #: item id -> its card (title, help and both rows: one widget on the phone)
+        self.cards: dict[str, ChoiceCard] = {}
+        template = card_template()  # shared by every card: its text travels once
         total = len(self.items)
         for n, item in enumerate(self.items, start=1):
-            head = (f'<div class="cw-item-title"><span class="cw-item-number">{n}/{total}</span> '
-                    f'{html.escape(item.label.get(lang))}</div>')
-            if item.help is not None:
-                head += f'<div class="cw-item-help">{html.escape(item.help.get(lang))}</div>'
-            parts: list[widgets.Widget] = [widgets.HTML(head)]
+            card = ChoiceCard(template=template, number=f"{n}/{total}",
+                              title=item.label.get(lang),
+                              help=item.help.get(lang) if item.help is not None else "")
             for name, axis, target in (("x", activity.x_axis, self.x),
                                        ("y", activity.y_axis, self.y)):
-                buttons = self._axis_buttons(axis, item)
-                buttons.add_class(f"cw-{name}-{css_id(item.id)}")
-                buttons.observe(lambda _c: self._update_progress(), "value")
-                target[item.id] = buttons
-                label = widgets.HTML(f'<div class="cw-dim-label">'
-                                     f'{html.escape(_axis_label(axis, lang))}</div>')
-                row = widgets.VBox([label, buttons])
-                row.add_class("cw-dim")
-                row.add_class(f"cw-axis-{name}")
-                parts.append(row)
-            card = widgets.VBox(parts)
+                values = list(range(axis.min, axis.max + 1))
+                ends = {axis.min: axis.low.get(lang) if axis.low else "",
+                        axis.max: axis.high.get(lang) if axis.high else ""}
+                row = card.add_row(
+                    name, _axis_label(axis, lang), [(str(v), v) for v in values],
+                    names=score_names(values, ends, lang),
+                    group_label=f"{item.label.get(lang)}: {axis.label.get(lang)}",
+                    # the scale form's big number buttons
+                    classes=["cw-scale", "cw-matrix-axis", f"cw-{name}-{css_id(item.id)}"],
+                    row_classes=[f"cw-axis-{name}"])
+                row.observe(lambda _c: self._update_progress(), "value")
+                target[item.id] = row
             card.add_class("cw-item")
             card.add_class(f"cw-item-{css_id(item.id)}")
-            cards.append(card)
+            self.cards[item.id] = card
 
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")
@@ -107,23 +107,10 @@ class MatrixForm(FormBase):
                             f'{html.escape(t("form.matrix_hint", lang))}</div>')
         hint.add_class("cw-hint")
         footer = self._footer(self.progress)
-        self.children = [hint, *cards, footer]
+        self.children = [hint, *self.cards.values(), footer]
         if initial:
             self.set_value(initial)
         self._update_progress()
-
-    def _axis_buttons(self, axis: Axis, item: Item) -> ChoiceButtons:
-        values = list(range(axis.min, axis.max + 1))
-        ends = {axis.min: axis.low.get(self.lang) if axis.low else "",
-                axis.max: axis.high.get(self.lang) if axis.high else ""}
-        buttons = ChoiceButtons([(str(v), v) for v in values],
-                                names=score_names(values, ends, self.lang),
-                                template=self._template,
-                                group_label=f"{item.label.get(self.lang)}: "
-                                            f"{axis.label.get(self.lang)}")
-        buttons.add_class("cw-scale")  # the scale form's big number buttons
-        buttons.add_class("cw-matrix-axis")
-        return buttons
 
     # -- value ------------------------------------------------------------------------------
 

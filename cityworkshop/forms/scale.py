@@ -14,7 +14,7 @@ import ipywidgets as widgets
 from ..content import Activity, Item
 from ..i18n import t
 from ._base import FormBase, css_id, labelled, score_names
-from ._choice import ChoiceButtons, choice_template
+from ._choice import ChoiceCard, ChoiceRow, card_template
 
 __all__ = ["ScaleForm"]
 
@@ -26,7 +26,7 @@ class ScaleForm(FormBase):
     dimension (e.g. "Sekarang" and "Target 2029"; no button selected means "not scored"), an
     optional reason with the characters left, and at the end a "Kirim" button. Each number
     button tells a screen reader its meaning ("3 dari 5: Cukup") and whether it is pressed
-    (:class:`~cityworkshop.forms._choice.ChoiceButtons`); the reason is labelled.
+    (:class:`~cityworkshop.forms._choice.ChoiceCard`: one widget per item); the reason is labelled.
 
     Parameters
     ----------
@@ -62,34 +62,28 @@ class ScaleForm(FormBase):
         options = [(str(v), v) for v in values]
         meanings = {v: text.get(lang) for v, text in activity.scale_labels.items()}
         names = score_names(values, meanings, lang)
-        template = choice_template()
+        template = card_template()  # shared by every card: sent once
         #: item id -> dimension id -> its row of number buttons (value None = not scored)
-        self.scores: dict[str, dict[str, ChoiceButtons]] = {}
+        self.scores: dict[str, dict[str, ChoiceRow]] = {}
         #: item id -> Textarea of the reason (absent when the activity asks no reason)
         self.reasons: dict[str, widgets.Textarea] = {}
         self._chars_left: dict[str, widgets.HTML] = {}
         cards: list[widgets.Widget] = []
         total = len(self.items)
         for n, item in enumerate(self.items, start=1):
-            parts: list[widgets.Widget] = []
-            head = (f'<div class="cw-item-title"><span class="cw-item-number">{n}/{total}</span> '
-                    f'{html.escape(item.label.get(lang))}</div>')
-            if item.help is not None:
-                head += f'<div class="cw-item-help">{html.escape(item.help.get(lang))}</div>'
-            parts.append(widgets.HTML(head))
+            card = ChoiceCard(template=template, number=f"{n}/{total}",
+                              title=item.label.get(lang),
+                              help=item.help.get(lang) if item.help is not None else "")
+            parts: list[widgets.Widget] = [card]
             self.scores[item.id] = {}
             for dim in activity.dimensions:
                 group = f"{item.label.get(lang)}: {dim.label.get(lang)}"
-                buttons = ChoiceButtons(options, names=names, template=template, group_label=group)
-                buttons.add_class("cw-scale")
-                buttons.add_class(f"cw-score-{css_id(item.id)}-{css_id(dim.id)}")
-                buttons.observe(self._on_score, "value")
-                label = widgets.HTML(f'<div class="cw-dim-label">{html.escape(dim.label.get(lang))}'
-                                     f'</div>')
-                row = widgets.VBox([label, buttons])
-                row.add_class("cw-dim")
-                parts.append(row)
-                self.scores[item.id][dim.id] = buttons
+                row = card.add_row(dim.id, dim.label.get(lang), options, names=names,
+                                   group_label=group,
+                                   classes=["cw-scale",
+                                            f"cw-score-{css_id(item.id)}-{css_id(dim.id)}"])
+                row.observe(self._on_score, "value")
+                self.scores[item.id][dim.id] = row
             if activity.reason != "none":
                 key = "form.reason_label" if activity.reason == "optional" else "form.reason_required"
                 area = labelled(widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
@@ -103,13 +97,13 @@ class ScaleForm(FormBase):
                 self.reasons[item.id] = area
                 self._chars_left[item.id] = left
                 self._update_chars(item.id)
-                reason_box = widgets.VBox([area, left])
-                reason_box.add_class("cw-reason-box")
-                parts.append(reason_box)
-            card = widgets.VBox(parts)
-            card.add_class("cw-item")
-            card.add_class(f"cw-item-{css_id(item.id)}")
-            cards.append(card)
+                area.add_class("cw-reason-box")  # in the item's box: no box of its own
+                parts += [area, left]
+            # without a reason the card is the item's whole box: one widget on the phone
+            box = card if len(parts) == 1 else widgets.VBox(parts)
+            box.add_class("cw-item")
+            box.add_class(f"cw-item-{css_id(item.id)}")
+            cards.append(box)
 
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")

@@ -132,7 +132,7 @@ def cmd_pack_new(args: argparse.Namespace) -> int:
 
 def cmd_pack_check(args: argparse.Namespace) -> int:
     """Every problem of a pack folder (exit 1), or that it is ready (exit 0)."""
-    from .packs import check_pack, problem_text
+    from .packs import check_pack, placeholders, problem_text
 
     problems = check_pack(args.folder, args.program)
     if problems:
@@ -142,11 +142,18 @@ def cmd_pack_check(args: argparse.Namespace) -> int:
         return 1
     n = 1 if args.program else len(list((args.folder / "programs").glob("*.yaml")))
     print(t("cli.pack_check_ok", args.lang, path=args.folder, n=n))
+    to_fill = placeholders(args.folder)
+    if to_fill:
+        print(t("cli.pack_check_to_fill", args.lang, n=len(to_fill)))
+        for p in to_fill:
+            print(f"  * {p}")
     return 0
 
 
 def status_dict(store: Any) -> dict[str, Any]:
     """What ``cityworkshop status --json`` prints."""
+    from .kinds import kind_of
+
     sizes = store.group_sizes()
     open_ids = set(store.open_activities())
     counts = store.submission_counts()
@@ -154,7 +161,7 @@ def status_dict(store: Any) -> dict[str, Any]:
     info = store.info()
 
     def counted(a: Any) -> dict[str, Any]:
-        if a.id in asked or a.kind == "questions":  # questions and votes are not submissions
+        if a.id in asked or kind_of(a).board:  # questions and votes are not submissions
             q = asked.get(a.id, {"questions": 0, "votes": 0})
             return {"submissions": q["questions"], "revisions": q["questions"], **q}
         return {"submissions": counts[a.id]["subjects"], "revisions": counts[a.id]["revisions"]}

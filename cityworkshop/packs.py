@@ -36,6 +36,7 @@ __all__ = [
     "new_pack",
     "pack_from_snapshot",
     "pack_snapshot",
+    "placeholders",
     "problem_text",
 ]
 
@@ -187,6 +188,36 @@ def check_pack(root: Path | str, program: str | None = None) -> list[Problem]:
             _c._validate(model, _c._read_yaml(path, found), path, found)
             problems += found
     return problems
+
+
+_TO_FILL = re.compile(r"^(ISI|FILL IN)\b")
+
+
+def placeholders(root: Path | str) -> list[Problem]:
+    """Every text of the pack folder still to fill in: it starts with "ISI" (or "FILL IN"), as
+    the starting pack (:func:`new_pack`) and the example packs mark them. Not problems: the
+    pack loads; the room would see the placeholder."""
+    from . import content as _c
+
+    root = Path(root)
+    out: list[Problem] = []
+
+    def walk(value: object, where: str, path: Path) -> None:
+        if isinstance(value, str) and _TO_FILL.match(value.strip()):
+            out.append(Problem(str(path), where or "-", value.strip()))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{where}.{k}" if where else str(k), path)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]", path)
+
+    for folder in ("programs", "cities", "frameworks"):
+        for path in sorted((root / folder).glob("*.yaml")) if (root / folder).is_dir() else ():
+            raw = _c._read_yaml(path, [])
+            if raw is not _c._UNREAD:
+                walk(raw, "", path)
+    return out
 
 
 def _referenced(program_file: Path, root: Path) -> set[Path]:

@@ -235,3 +235,12 @@ def test_init_content_with_several_programs_asks_which(pack_dir, tmp_path, capsy
     code, out, err = run(capsys, "init", "--db", str(tmp_path / "w.db"), "--content",
                          str(pack_dir), "--lang", "en")
     assert code == 2 and "--program" in err and "bogor-elp, tangsel-elp" in err
+
+
+def test_pack_check_lists_what_is_still_to_fill_in_without_failing(tmp_path, capsys):
+    folder = tmp_path / "kota"
+    new_pack(folder)
+    code, out, err = run(capsys, "pack", "check", str(folder), "--lang", "id")
+    assert code == 0
+    assert "masih tempat kosong" in out
+    assert "kota-contoh.yaml: facts[0].value.id: ISI: luas dalam km²" in out

@@ -251,6 +251,7 @@ def test_a_schema_1_workshop_on_the_server_is_migrated(pg):
     url = pg.url(name)
     with WorkshopStore(url) as store:
         assert store.info().schema_version == SCHEMA_VERSION == 6
+        assert store.pack_source() is not None  # schema 6 kept a copy of the content
         assert store.latest_answer(ACTIVITY, "p1").answer["scores"] == {
             "mobility": {"now": 2, "target": 4}}
         assert store.current_activity() == ACTIVITY and store.is_revealed(ACTIVITY) is True

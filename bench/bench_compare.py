@@ -51,13 +51,14 @@ def main() -> int:
     from cityworkshop.analysis import answers_frame
     from cityworkshop.compare import write_compare
     from cityworkshop.demo import DEMO_SEED, make_demo
+    from cityworkshop.kinds import kind_of
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         a = make_demo(folder / "a.db", seed=DEMO_SEED)
         b = make_demo(folder / "b.db", seed=DEMO_SEED + 1)
         try:
-            acts = [x.id for x in a.pack.program.activities if x.kind != "questions"]
+            acts = [x.id for x in a.pack.program.activities if not kind_of(x).board]
 
             def load() -> None:
                 for store in (a, b):

@@ -1,18 +1,17 @@
 """Refresh of every chart of a session: store read -> analysis -> figures, per session of the day.
 
 For each session of the program that has activities, one "refresh" is what the facilitator's
-notebook does when the room's answers change: read every activity's current answers from the
-store (``answer_rows``, ``items_of``, ``question_rows``), turn them into tidy frames and summaries
-(:mod:`cityworkshop.analysis`) and build every plotly figure of the session
-(:mod:`cityworkshop.charts`). Timed on the demo (40 participants, ``make_demo``) and on a
+notebook does when the room's answers change, through the same entry points as
+``LiveResults.refresh``: read every activity's data from the store (``activity_data``), turn it
+into its kind's summaries (``kind_of(a).summaries``) and build every figure of the session
+(``kind_of(a).figures``, as on the projector). Timed on the demo (40 participants, ``make_demo``) and on a
 synthetic workshop of 10,000 participants in 50 groups, inserted directly with ``executemany``
 (set-up, not the code under test; every participant answers every activity once). Baseline,
 same run, same data: the raw read plus one pandas groupby mean per activity
 (``pd.DataFrame(store.answer_rows(a)).groupby(["item_id", "field"])["value_num"].mean()``).
 
 Targets: a session's refresh under 200 ms with 40 participants and under 2 s with 10,000.
-Analysis and chart functions are looked up by their agreed names; any that do not exist yet are
-listed as not covered. Writes the ``refresh`` section of BENCHMARKS.md.
+A kind whose analysis or charts cannot be imported is listed as not covered. Writes the ``refresh`` section of BENCHMARKS.md.
 
     /work/venv/bin/python bench/bench_refresh.py [--runs 7] [--big-runs 5] [--people 10000]
                                                   [--no-write]
@@ -22,14 +21,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -42,135 +39,58 @@ TARGET_DEMO_S = 0.200
 TARGET_BIG_S = 2.0
 BIG_GROUPS = 50  # the store's maximum
 
-# Agreed names (brief, issue 3) -> the submodules where they may live before being re-exported.
-_ANALYSIS_SUBS = ("text", "matrix", "points", "plan", "questions", "peer")
-_CHART_SUBS = ("text", "matrix", "points", "plan", "peer", "scale_bars", "roadmap")
-
-
-def _lookup(package: str, name: str, subs: tuple[str, ...]) -> Callable[..., Any] | None:
-    mod = importlib.import_module(package)
-    fn = getattr(mod, name, None)
-    if fn is not None:
-        return fn
-    for sub in subs:
-        try:
-            m = importlib.import_module(f"{package}.{sub}")
-        except ImportError:
-            continue
-        if hasattr(m, name):
-            return getattr(m, name)
-    return None
-
-
 class Functions:
-    """The analysis and chart functions that exist now; ``missing`` names the others."""
-
-    ANALYSIS = ("answers_frame", "summarize_scale", "group_item_matrix", "scale_gaps",
-                "scale_reasons", "text_entries", "word_frequencies", "matrix_votes",
-                "summarize_matrix", "summarize_points", "plan_steps", "summarize_peer",
-                "questions_frame")
-    CHARTS = ("radar_chart", "heatmap_chart", "gap_chart", "word_chart", "matrix_chart",
-              "points_chart", "roadmap_chart", "peer_chart", "scale_bars_chart")
+    """Every kind's entry points (``cityworkshop.kinds``): ``missing`` names the kinds whose
+    analysis or charts cannot be imported (their activities are not timed)."""
 
     def __init__(self) -> None:
-        self.fn: dict[str, Callable[..., Any]] = {}
+        from cityworkshop.kinds import KINDS, load
+
         self.missing: list[str] = []
-        for name in self.ANALYSIS:
-            self._add(name, _lookup("cityworkshop.analysis", name, _ANALYSIS_SUBS))
-        for name in self.CHARTS:
-            self._add(name, _lookup("cityworkshop.charts", name, _CHART_SUBS))
+        for kind in KINDS.values():
+            for path in (kind.analysis, kind.charts):
+                try:
+                    load(path)
+                except (ImportError, AttributeError):
+                    self.missing.append(path)
 
-    def _add(self, name: str, fn: Callable[..., Any] | None) -> None:
-        if fn is None:
-            self.missing.append(name)
-        else:
-            self.fn[name] = fn
+    def covers(self, activity) -> bool:
+        from cityworkshop.kinds import kind_of
 
-    def has(self, *names: str) -> bool:
-        return all(n in self.fn for n in names)
-
-
-# -- one refresh ------------------------------------------------------------------------------
-
-def _read(store, activity) -> dict[str, Any]:
-    if activity.kind == "questions":
-        return {"rows": store.question_rows(activity.id)}
-    data = {"rows": store.answer_rows(activity.id)}
-    if activity.kind == "points":
-        data["items"] = store.items_of(activity)
-    return data
+        kind = kind_of(activity)
+        return kind.analysis not in self.missing and kind.charts not in self.missing
 
 
-def _analyse(f: Functions, activity, data: dict[str, Any]) -> dict[str, Any]:
-    fn, kind = f.fn, activity.kind
-    if kind == "questions":
-        return {"questions": fn["questions_frame"](data["rows"])} if f.has("questions_frame") \
-            else {}
-    frame = fn["answers_frame"](data["rows"])
-    out: dict[str, Any] = {"frame": frame}
-    if kind == "scale":
-        dims = [d.id for d in activity.dimensions]
-        if activity.about == "groups":
-            if f.has("summarize_peer"):
-                out["peer"] = fn["summarize_peer"](frame)
-        elif len(dims) >= 2:
-            out["summary"] = fn["summarize_scale"](frame)
-            out["matrix"] = fn["group_item_matrix"](frame, dims[0],
-                                                    items=[it.id for it in activity.items])
-            out["reasons"] = fn["scale_reasons"](frame)
-            out["gaps"] = fn["scale_gaps"](frame, now=dims[0], target=dims[-1])
-        else:
-            out["summary"] = fn["summarize_scale"](frame)
-    elif kind == "text" and f.has("text_entries", "word_frequencies"):
-        entries = fn["text_entries"](frame)
-        out["entries"] = entries
-        out["freqs"] = fn["word_frequencies"](entries["text"])
-    elif kind == "points" and f.has("summarize_points"):
-        out["points"] = fn["summarize_points"](frame, data["items"])
-    elif kind == "matrix" and f.has("matrix_votes", "summarize_matrix"):
-        out["votes"] = fn["matrix_votes"](frame)
-        out["msummary"] = fn["summarize_matrix"](frame)
-    elif kind == "plan" and f.has("plan_steps"):
-        out["steps"] = fn["plan_steps"](frame)
-    return out
+# -- one refresh: what LiveResults.refresh does, through the same entry points ----------------
+
+def _read(store, activity):
+    return store.activity_data(activity)
 
 
-def _figures(f: Functions, activity, data: dict[str, Any], res: dict[str, Any], owners,
-             demo: bool, lang: str = "id") -> list[Any]:
-    fn, kind, figs = f.fn, activity.kind, []
-    if kind == "scale":
-        if activity.about == "groups":
-            if "peer" in res and f.has("peer_chart"):
-                figs.append(fn["peer_chart"](res["peer"], activity, lang, demo=demo))
-        elif "gaps" in res:
-            figs.append(fn["radar_chart"](res["summary"], activity, lang, demo=demo))
-            figs.append(fn["heatmap_chart"](res["matrix"], activity, lang,
-                                            reasons=res["reasons"], demo=demo))
-            figs.append(fn["gap_chart"](res["gaps"], activity, lang, demo=demo))
-        elif f.has("scale_bars_chart"):
-            figs.append(fn["scale_bars_chart"](res["summary"], activity, lang, demo=demo))
-    elif kind == "text" and "freqs" in res and f.has("word_chart"):
-        figs.append(fn["word_chart"](res["freqs"], lang, demo=demo))
-    elif kind == "points" and "points" in res and f.has("points_chart"):
-        figs.append(fn["points_chart"](res["points"], data["items"], lang, demo=demo))
-    elif kind == "matrix" and "votes" in res and f.has("matrix_chart"):
-        figs.append(fn["matrix_chart"](res["votes"], res["msummary"], activity, lang, demo=demo))
-    elif kind == "plan" and "steps" in res and f.has("roadmap_chart"):
-        figs.append(fn["roadmap_chart"](res["steps"], activity, owners, lang, demo=demo))
-    return figs
+def _analyse(f: Functions, activity, data) -> dict[str, Any]:
+    from cityworkshop.kinds import kind_of
+
+    return kind_of(activity).summaries(activity, data) if f.covers(activity) else {}
+
+
+def _figures(f: Functions, activity, res: dict[str, Any], demo: bool,
+             lang: str = "id") -> list[Any]:
+    from cityworkshop.kinds import kind_of
+
+    if not f.covers(activity):
+        return []
+    return list(kind_of(activity).figures(activity, res, lang, demo=demo).values())
 
 
 def refresh_session(store, session, f: Functions) -> dict[str, Any]:
     """One refresh of every chart of ``session``; seconds spent reading, analysing, drawing."""
     t0 = time.perf_counter()
     demo = store.info().is_demo
-    owners = store.pack.city.opds
     data = {a.id: _read(store, a) for a in session.activities}
     t1 = time.perf_counter()
     res = {a.id: _analyse(f, a, data[a.id]) for a in session.activities}
     t2 = time.perf_counter()
-    figs = [fig for a in session.activities
-            for fig in _figures(f, a, data[a.id], res[a.id], owners, demo)]
+    figs = [fig for a in session.activities for fig in _figures(f, a, res[a.id], demo)]
     t3 = time.perf_counter()
     return {"read": t1 - t0, "analyse": t2 - t1, "figures": t3 - t2, "total": t3 - t0,
             "n_figures": len(figs)}
@@ -180,9 +100,11 @@ def baseline_session(store, session) -> float:
     """Raw read + one pandas groupby mean per activity of the session."""
     import pandas as pd
 
+    from cityworkshop.kinds import kind_of
+
     t0 = time.perf_counter()
     for a in session.activities:
-        if a.kind == "questions":
+        if kind_of(a).board:
             df = pd.DataFrame(store.question_rows(a.id))
             if not df.empty:
                 df.groupby("group")["votes"].mean()
@@ -195,23 +117,15 @@ def baseline_session(store, session) -> float:
 
 def covered(session, f: Functions) -> tuple[list[str], list[str]]:
     """Activities whose charts are all built, and the missing pieces of the others."""
-    need = {
-        "text": ("text_entries", "word_frequencies", "word_chart"),
-        "points": ("summarize_points", "points_chart"),
-        "matrix": ("matrix_votes", "summarize_matrix", "matrix_chart"),
-        "plan": ("plan_steps", "roadmap_chart"),
-        "questions": ("questions_frame",),
-    }
+    from cityworkshop.kinds import kind_of
+
     done, gaps = [], []
     for a in session.activities:
-        if a.kind == "scale":
-            names = (("summarize_peer", "peer_chart") if a.about == "groups" else
-                     ("summarize_scale", "radar_chart", "heatmap_chart", "gap_chart")
-                     if len(a.dimensions) >= 2 else ("summarize_scale", "scale_bars_chart"))
+        if f.covers(a):
+            done.append(a.id)
         else:
-            names = need.get(a.kind, ())
-        missing = [n for n in names if n not in f.fn]
-        (gaps.append(f"{a.id}: {', '.join(missing)}") if missing else done.append(a.id))
+            kind = kind_of(a)
+            gaps.append(f"{a.id}: {', '.join(p for p in (kind.analysis, kind.charts) if p in f.missing)}")
     return done, gaps
 
 
@@ -328,7 +242,7 @@ def build_big(path: Path, people: int, seed: int = 1) -> dict[str, int]:
             rows += [(it.id, "x", clamp(x + rng.gauss(0, .8)), None),
                      (it.id, "y", clamp(y + rng.gauss(0, .8)), None)]
         submit(matrix.id, f"g:{g}", g, pid, rows)
-    from cityworkshop.answers.plan import month_index, month_label
+    from cityworkshop.kinds.plan import month_index, month_label
 
     plan = acts["branding-plan"]
     first = month_index(plan.plan_start)
@@ -397,10 +311,11 @@ def build_big(path: Path, people: int, seed: int = 1) -> dict[str, int]:
 def check_big(store, sample: int = 30) -> None:
     """The synthetic rows are valid answers: a sample of each activity passes the validators."""
     from cityworkshop.answers import rows_to_answer, validate_answer
+    from cityworkshop.kinds import kind_of
 
     owners = store.owners()
     for a in store.pack.program.activities:
-        if a.kind == "questions":
+        if kind_of(a).board:
             continue
         by_sub: dict[int, list[dict]] = {}
         for r in store.answer_rows(a.id):
@@ -507,10 +422,11 @@ def main() -> None:
 
 Command: `{command()}`
 
-One refresh = what a facilitator notebook does for one session: read every activity's current
-answers from the store (`answer_rows`; `items_of` for the dot votes; `question_rows`), build the
-tidy frames and summaries (`cityworkshop.analysis`) and every plotly figure
-(`cityworkshop.charts`; built, not rendered or serialised). Median of {args.runs} runs per session
+One refresh = what a facilitator notebook does for one session, through the entry points
+`LiveResults.refresh` calls: read every activity's data (`store.activity_data`: its rows, items,
+OPDs, pins and synthesis), its kind's summaries (`kind_of(a).summaries`, `cityworkshop.analysis`)
+and every figure as on the projector (`kind_of(a).figures`, `cityworkshop.charts`; built, not
+rendered or serialised). Median of {args.runs} runs per session
 (demo) and {args.big_runs} runs (big), after one warm-up; "max" is the slowest run. Baseline,
 same run, interleaved with ours: the raw read plus one pandas groupby mean per activity
 (`pd.DataFrame(store.answer_rows(a)).groupby(["item_id", "field"])["value_num"].mean()`;
@@ -534,7 +450,7 @@ passes `validate_answer`.
 
 {verdict}
 
-Functions not found (not timed): {missing_txt}. Activities whose charts are not (fully) covered:
+Entry points that could not be imported (not timed): {missing_txt}. Activities whose charts are not (fully) covered:
 
 {gaps_txt}
 """

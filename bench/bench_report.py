@@ -57,7 +57,7 @@ def main() -> int:
 
             def read() -> None:
                 for a in acts:
-                    (store.question_rows if a.kind == "questions" else store.answer_rows)(a.id)
+                    store.rows_of(a)  # answer_rows, or question_rows for a board
 
             html: dict[str, str] = {}
 

@@ -389,6 +389,40 @@ class _Day:
     def submit(self, activity_id: str, participant_id: str, answer: dict[str, Any]) -> None:
         self.store.submit(activity_id, participant_id, self.named(answer), require_open=False)
 
+    def the_rest(self, rng: Random) -> None:
+        """Every activity the reference day left unanswered (another pack's, a new kind's):
+        its kind's demo answer (:meth:`Kind.demo_answer <cityworkshop.kinds.Kind.demo_answer>`)
+        from each subject; a board kind gets a few questions."""
+        from .kinds import kind_of
+
+        store, owners = self.store, self.store.owners()
+        counts = store.submission_counts()
+        asked = store.question_counts()
+        for activity in store.pack.program.activities:
+            kind = kind_of(activity)
+            if counts[activity.id]["subjects"] or activity.id in asked:
+                continue
+            items = store.items_of(activity)
+            if kind.board:
+                for person in rng.sample(self.people, min(5, len(self.people))):
+                    text = kind.demo_answer(activity, items, owners, rng)["text"]
+                    store.ask(activity.id, person, text, require_open=False)
+                continue
+            if activity.needs_items and not items:
+                continue  # e.g. votes over ideas nobody wrote
+            speakers = ([self.speaker(g) for g in self.members] if activity.scope == "group"
+                        else list(self.people))
+            for person in speakers:
+                abouts: list[int | None] = [None]
+                if activity.peer:
+                    mine = self.group_of[person]
+                    abouts = [g for g in self.members if g != mine]
+                for about in abouts:
+                    answer = kind.demo_answer(activity, items, owners, rng)
+                    if about is not None:
+                        answer["about"] = about
+                    self.submit(activity.id, person, answer)
+
     # session 1 --------------------------------------------------------------------------------
 
     def scoring(self) -> None:
@@ -433,7 +467,7 @@ class _Day:
             return
         appeal = {it.id: rng.lognormvariate(0, 0.7) for it in items}
         group_names = {g.id: g.name for g in self.store.list_groups()}
-        budget, cap = activity.budget or 5, activity.max_per_item or activity.budget or 5
+        budget, cap = activity.budget, activity.max_per_item or activity.budget
         for person in self.people:
             own = group_names[self.group_of[person]]
             ids = [it.id for it in items]
@@ -501,7 +535,6 @@ class _Day:
 
         matrix = self.store.activity("branding-initiatives")
         x, y = matrix.x_axis, matrix.y_axis
-        assert x is not None and y is not None
         for group_id in self.members:
             placed = rng.sample(matrix.items, rng.randint(max(1, len(matrix.items) - 2),
                                                           len(matrix.items)))
@@ -515,7 +548,7 @@ class _Day:
         self.plans()
 
     def plans(self) -> None:
-        from .answers.plan import month_index, month_label
+        from .kinds.plan import month_index, month_label
 
         rng = self.rng
         plan = self.store.activity("branding-plan")
@@ -629,6 +662,7 @@ def seed_answers(store: WorkshopStore, rng: Random, *, participants_per_group: i
             part()
         except NotFound:
             continue
+    day.the_rest(Random(rng.random()))
 
 
 def make_demo(path: str | Path, *, seed: int = DEMO_SEED, groups: int = 5,

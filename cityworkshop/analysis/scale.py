@@ -28,14 +28,17 @@ def summaries(activity: ScaleActivity, data: ActivityData) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``answers`` (the answers frame), ``reasons`` (:func:`scale_reasons`), and per figure:
+        ``answers`` (the answers frame), ``reasons`` (:func:`scale_reasons`; when the
+        activity asks for reasons or the heatmap shows them), and per figure:
         ``peer`` (:func:`summarize_peer`) for a peer rating, else ``summary``
         (:func:`summarize_scale`); with two dimensions or more ``matrix`` (group x item means
         of the first dimension) and ``gaps`` (the first dimension against the last).
     """
     frame = answers_frame(data.rows)
     names = SCALE.figure_names(activity)
-    out: dict[str, Any] = {"answers": frame, "reasons": scale_reasons(frame)}
+    out: dict[str, Any] = {"answers": frame}
+    if "heatmap" in names or activity.reason != "none":  # hover texts, or the reasons table
+        out["reasons"] = scale_reasons(frame)
     if "peer" in names:
         out["peer"] = summarize_peer(frame)
     else:

@@ -121,27 +121,33 @@ class _Rows:
 
     def __init__(self, store: WorkshopStore):
         self.store = store
+        self._rows: dict[str, list[dict[str, Any]]] = {}
         self._cache: dict[str, pd.DataFrame] = {}
         self.first: str | None = None
 
-    def frame(self, activity_id: str) -> pd.DataFrame:
-        from ..analysis import answers_frame
+    def rows(self, activity_id: str) -> list[dict[str, Any]]:
         from ..report.html import clean_rows
 
-        if activity_id not in self._cache:
+        if activity_id not in self._rows:
             rows = clean_rows(self.store.answer_rows(activity_id))
             if rows:
                 first = min(str(r["created_at"]) for r in rows)
                 self.first = first if self.first is None else min(self.first, first)
-            self._cache[activity_id] = answers_frame(rows)
+            self._rows[activity_id] = rows
+        return self._rows[activity_id]
+
+    def frame(self, activity_id: str) -> pd.DataFrame:
+        from ..analysis import answers_frame
+
+        if activity_id not in self._cache:
+            self._cache[activity_id] = answers_frame(self.rows(activity_id))
         return self._cache[activity_id]
 
 
 def _pairs(pa: ContentPack, pb: ContentPack
            ) -> tuple[list[tuple[Activity, Activity]], list[Activity], list[Activity]]:
     """Scale activities of A and B paired: by id, then by the framework their items come from."""
-    sa = [a for a in pa.program.activities if a.kind == "scale"]
-    sb = [b for b in pb.program.activities if b.kind == "scale"]
+    sa, sb = _compared(pa, "scores"), _compared(pb, "scores")
     by_id = {b.id: b for b in sb}
     pairs: list[tuple[Activity, Activity]] = []
     left_a: list[Activity] = []
@@ -164,6 +170,15 @@ def _pairs(pa: ContentPack, pb: ContentPack
     return pairs, only_a, left_b
 
 
+def _compared(pack: ContentPack, role: str) -> list[Activity]:
+    """The activities whose kind compares them as ``role`` (:meth:`Kind.comparable
+    <cityworkshop.kinds.Kind.comparable>`): ``"scores"``, ``"ideas"`` or ``"steps"``."""
+    from ..kinds import kind_of
+
+    program = pack.program
+    return [a for a in program.activities if kind_of(a).comparable(a, program) == role]
+
+
 def _shared(xs: Sequence[str], ys: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     sy, sx = set(ys), set(xs)
     return (tuple(x for x in xs if x in sy), tuple(x for x in xs if x not in sy),
@@ -184,23 +199,21 @@ def _side(label: str, store: WorkshopStore, rows: _Rows) -> Side:
 
 def _texts(pack: ContentPack, rows: _Rows, kind: str) -> pd.DataFrame:
     """Ideas (``kind="ideas"``: text activities of the groups, or those a points activity draws
-    its items from) or plan steps (``"steps"``: their ``what``), as ``text``, ``group``."""
+    its items from) or plan steps (``"steps"``: their ``what``), as ``text``, ``group``: each
+    activity's texts as its kind names them (:attr:`Kind.texts <cityworkshop.kinds.Kind.texts>`)."""
     import pandas as pd
 
-    from ..analysis import plan_steps, text_entries
+    from ..kinds import ActivityData, kind_of
     from ._texts import non_blank
 
-    acts = pack.program.activities
     parts = []
-    if kind == "ideas":
-        voted = {a.items_from_activity for a in acts if a.kind == "points"}
-        for a in acts:
-            if a.kind == "text" and a.about == "none" and (a.scope == "group" or a.id in voted):
-                parts.append(non_blank(text_entries(rows.frame(a.id)), "text"))
-    else:
-        for a in acts:
-            if a.kind == "plan":
-                parts.append(non_blank(plan_steps(rows.frame(a.id)), "what"))
+    for a in _compared(pack, kind):
+        declared = kind_of(a)
+        if declared.texts is None:
+            continue
+        summary, column = declared.texts
+        frame = declared.summaries(a, ActivityData(rows=tuple(rows.rows(a.id))))[summary]
+        parts.append(non_blank(frame.rename(columns={column: "text"}), "text"))
     parts = [p[["text", "group"]] for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["text", "group"])
@@ -237,9 +250,8 @@ def compare_workshops(a: WorkshopStore, b: WorkshopStore, *,
     ra, rb = _Rows(a), _Rows(b)
     pairs, only_a, only_b = _pairs(a.pack, b.pack)
     framework_pairs = [(x, y) for x, y in pairs if x.items_from or y.items_from]
-    framework_acts = ([x for x in a.pack.program.activities if x.kind == "scale" and x.items_from]
-                      + [y for y in b.pack.program.activities
-                         if y.kind == "scale" and y.items_from])
+    framework_acts = [x for x in (*_compared(a.pack, "scores"), *_compared(b.pack, "scores"))
+                      if x.items_from]
     shared_criteria = sum(len(_shared([i.id for i in x.items], [i.id for i in y.items])[0])
                           for x, y in framework_pairs)
     if framework_acts and shared_criteria == 0:
@@ -267,7 +279,7 @@ def compare_workshops(a: WorkshopStore, b: WorkshopStore, *,
         fa = fa[fa["item_id"].isin(items) & fa["field"].isin([*dims, "reason"])]
         fb = fb[fb["item_id"].isin(items) & fb["field"].isin([*dims, "reason"])]
         room = scale_shifts(fa, fb)
-        ga, gb = (about_groups(fa), about_groups(fb)) if x.about == "groups" else (fa, fb)
+        ga, gb = (about_groups(fa), about_groups(fb)) if x.peer else (fa, fb)
         ga, gb = ga[ga["group"].isin(g_shared)], gb[gb["group"].isin(g_shared)]
         groups = scale_shifts(ga, gb, by=("group", "item_id", "field"))
         gaps = gap_shifts(fa, fb) if {"now", "target"} <= set(dims) else None

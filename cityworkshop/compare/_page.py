@@ -266,7 +266,7 @@ def _chart(s: ScaleShift, lang: str, demo: bool) -> str:
 
 def _scale_section(c: Comparison, s: ScaleShift, lang: str) -> str:
     act = s.activity_a
-    unit = ("compare.answered_ratings" if act.about == "groups" else "compare.answered_group"
+    unit = ("compare.answered_ratings" if act.peer else "compare.answered_group"
             if act.scope == "group" else "compare.answered_participant")
     parts = [(f'<section class="cw-activity cw-scale" id="c-{esc(act.id)}"'
              f'{data_attr("activity", act.id)}>'),
@@ -280,7 +280,7 @@ def _scale_section(c: Comparison, s: ScaleShift, lang: str) -> str:
         parts.append(_gap_table(s, lang))
     if c.groups_shared and not s.groups.empty:
         parts.append(f"<h4>{esc(t('compare.per_group', lang))}</h4>")
-        if act.about == "groups":
+        if act.peer:
             parts.append(f'<p class="cw-meta">{esc(t("compare.about_groups_note", lang))}</p>')
         parts.append(f'<p class="cw-meta">{esc(t("compare.group_cell_note", lang))}</p>')
         parts.append(_group_table(s, c.groups_shared, lang))

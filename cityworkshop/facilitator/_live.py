@@ -64,3 +64,23 @@ def running_loop() -> asyncio.AbstractEventLoop | None:
     kernel = getattr(get_ipython(), "kernel", None)
     loop = getattr(getattr(kernel, "io_loop", None), "asyncio_loop", None)
     return loop if loop is not None and loop.is_running() else None
+
+
+class LivePart:
+    """What a kind's live results show beside its charts: nothing, by default.
+
+    A kind names its own part (:attr:`Kind.live <cityworkshop.kinds.Kind.live>`): a subclass
+    built with the :class:`~cityworkshop.facilitator.results.LiveResults` it belongs to. Its
+    ``before`` widgets stand above the charts, ``after`` below them; ``widgets`` become
+    attributes of the results by name (``live.wall``, ``live.steps``...); :meth:`update` gets the
+    kind's summaries and the activity's data at every redraw while the results are shown.
+    """
+
+    def __init__(self, results: Any):
+        self.results = results
+        self.widgets: dict[str, Any] = {}
+        self.before: list[Any] = []
+        self.after: list[Any] = []
+
+    def update(self, summaries: Any, data: Any) -> None:
+        """Redraw from the kind's ``summaries`` and the activity's ``data``."""

@@ -22,7 +22,6 @@ import plotly.graph_objects as go
 from ..i18n import t
 from ..store import WorkshopStore
 from ._html import CSS, banner, esc, local_now, to_local
-from .panel import activity_progress
 
 __all__ = ["agenda", "agenda_timeline", "group_codes", "who_answered"]
 
@@ -180,6 +179,11 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
     return fig
 
 
+#: what is counted (:attr:`Progress.unit <cityworkshop.store.Progress.unit>`) -> whose row
+_SCOPE_KEYS = {"questions": "overview.scope_questions", "groups": "overview.scope_group",
+               "pairs": "overview.scope_group", "participants": "overview.scope_participant"}
+
+
 def who_answered(store: WorkshopStore, lang: str = "id") -> widgets.HTML:
     """A table of activity x group: ✓ for a group's answer, ``n/m`` for participants (or for
     the groups a group rated), the number of questions for a questions activity."""
@@ -187,21 +191,20 @@ def who_answered(store: WorkshopStore, lang: str = "id") -> widgets.HTML:
     rows = []
     for session in store.pack.program.sessions:
         for act in session.activities:
-            n, total, per = activity_progress(store, act)
+            progress = store.progress(act)
+            n, total, per = progress.as_tuple()
             cells = []
             for _name, done, possible in per:
-                if act.kind == "questions":
+                if progress.unit == "questions":
                     mark, cls = (str(done), "cw-yes") if done else ("–", "cw-no")
-                elif act.scope == "group" and act.about != "groups":
+                elif progress.unit == "groups":
                     mark, cls = ("✓", "cw-yes") if done else ("–", "cw-no")
                 else:
                     mark = f"{done}/{possible}" if possible else "–"
                     cls = "cw-yes" if done and done >= possible else ("" if done else "cw-no")
                 cells.append(f'<td class="cw-mark {cls}">{mark}</td>')
-            scope = (t("overview.scope_questions", lang) if act.kind == "questions" else
-                     t("overview.scope_group", lang) if act.scope == "group" else
-                     t("overview.scope_participant", lang))
-            summary = f"{n}" if act.kind == "questions" else f"{n}/{total}"
+            scope = t(_SCOPE_KEYS[progress.unit], lang)
+            summary = f"{n}" if progress.unit == "questions" else f"{n}/{total}"
             rows.append(f"<tr><td>{esc(act.title.get(lang))}<div class='cw-src'>"
                         f"{esc(session.title.get(lang))} · {esc(scope)}</div></td>"
                         f"{''.join(cells)}<td class='cw-mark'>{summary}</td></tr>")

@@ -67,27 +67,14 @@ def activity_progress(store: WorkshopStore, act: Activity) -> tuple[int, int, li
     scope counts participants who answered among those who joined. A peer activity
     (``about: groups``) counts rater-rated pairs: each group (or participant) may rate every
     other group. A questions activity counts questions per group (total: participants).
+    See :meth:`WorkshopStore.progress <cityworkshop.store.WorkshopStore.progress>`.
     """
-    groups = store.list_groups()
-    people = store.list_participants()
-    if act.kind == "questions":
-        rows = store.question_rows(act.id)
-        per = [(g.name, sum(r["group_id"] == g.id for r in rows),
-                sum(p.group_id == g.id for p in people)) for g in groups]
-        return len(rows), len(people), per
-    subjects = store.answered_subjects(act.id)
-    others = max(len(groups) - 1, 0)
-    per = []
-    for g in groups:
-        if act.scope == "group":
-            mine = {s for s in subjects if s == f"g:{g.id}" or s.startswith(f"g:{g.id}>")}
-            possible = others if act.about == "groups" else 1
-        else:
-            members = {f"p:{p.id}" for p in people if p.group_id == g.id}
-            mine = {s for s in subjects if s.split(">")[0] in members}
-            possible = len(members) * (others if act.about == "groups" else 1)
-        per.append((g.name, len(mine), possible))
-    return sum(a for _, a, _ in per), sum(p for _, _, p in per), per
+    return store.progress(act).as_tuple()
+
+
+#: what is counted (:attr:`Progress.unit <cityworkshop.store.Progress.unit>`) -> the sentence
+_COUNT_KEYS = {"groups": "panel.answered", "participants": "panel.answered_participants",
+               "pairs": "panel.answered_pairs", "questions": "panel.questions_count"}
 
 
 class ControlPanel(widgets.VBox):
@@ -293,12 +280,7 @@ class ControlPanel(widgets.VBox):
     # -- drawing ------------------------------------------------------------------------------
 
     def _count_key(self) -> str:
-        act = self.activity
-        if act.kind == "questions":
-            return "panel.questions_count"
-        if act.about == "groups":
-            return "panel.answered_pairs"
-        return "panel.answered" if act.scope == "group" else "panel.answered_participants"
+        return _COUNT_KEYS[self.store.progress(self.activity).unit]
 
     def refresh(self) -> None:
         """Read the state, the timer and the answer counts from the store again."""
@@ -317,20 +299,19 @@ class ControlPanel(widgets.VBox):
         self.hide_button.button_style = "" if revealed else "warning"
         self.hide_button.icon = "eye-slash" if revealed else "check"
         self.refresh_timer()
-        n, total, per = self.progress()
-        extra = {}
-        if self.activity.kind == "questions":
-            extra["votes"] = sum(r["votes"] for r in store.question_rows(aid))
+        progress = self.store.progress(self.activity)
+        n, total, per = progress.as_tuple()
+        extra = {"votes": progress.votes} if progress.unit == "questions" else {}
         self.count.value = (f'<div class="cw-box"><span class="cw-count">'
-                            f"{esc(t(self._count_key(), lang, n=n, total=total, **extra))}"
+                            f"{esc(t(_COUNT_KEYS[progress.unit], lang, n=n, total=total, **extra))}"
                             "</span></div>")
-        questions = self.activity.kind == "questions"
+        questions = progress.unit == "questions"
         chips = []
         for name, answered, possible in per:
             label = esc(name)
             if questions:  # "Pertanyaan per kelompok: Kelompok 1: 2"
                 label += f": {answered}"
-            elif self.activity.scope == "participant" or self.activity.about == "groups":
+            elif progress.unit in ("participants", "pairs"):
                 label += f" {answered}/{possible}"
             done = " cw-done" if answered else ""
             mark = "✓ " if answered else ""

@@ -16,8 +16,9 @@ from ..errors import CityWorkshopError
 from ..i18n import t
 from ..store import WorkshopStore
 from ._html import error_html, esc
+from ._live import LivePart
 
-__all__ = ["QuestionList"]
+__all__ = ["QuestionList", "QuestionsPart"]
 
 
 class QuestionList(widgets.VBox):
@@ -80,3 +81,17 @@ class QuestionList(widgets.VBox):
             children = [widgets.HTML(f'<div class="cw-box cw-src">{esc(t("panel.no_answers", lang))}'
                                      "</div>")]
         self.list.children = children
+
+
+class QuestionsPart(LivePart):
+    """A questions activity's live results: the questions by votes (``live.questions``)."""
+
+    def __init__(self, results: Any):
+        super().__init__(results)
+        questions = QuestionList(results.store, results.activity, results.lang,
+                                 on_change=lambda: results.refresh(force=True))
+        self.widgets = {"questions": questions}
+        self.after = [questions]
+
+    def update(self, summaries: Any, data: Any) -> None:
+        self.widgets["questions"].update(list(data.rows))

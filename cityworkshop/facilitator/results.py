@@ -1,9 +1,12 @@
-"""Live results of any activity for the projector, dispatched on the activity's kind.
+"""Live results of any activity for the projector: its kind's charts and parts.
 
-Pages layer: statistics come from :mod:`cityworkshop.analysis`, figures from
-:mod:`cityworkshop.charts` (both imported when first drawn, so that this module imports
-quickly); this widget lays them out, hides them until the facilitator reveals them, and
-refreshes on demand and every few seconds. Answers are shown by group, never with names.
+Pages layer: the activity's data comes from the store (``activity_data``), its statistics and
+figures from its kind's entry points (:meth:`Kind.summaries
+<cityworkshop.kinds.Kind.summaries>`, :meth:`Kind.figures <cityworkshop.kinds.Kind.figures>`,
+imported when first drawn, so that this module imports quickly), and what the kind shows beside
+its charts from its live part (:attr:`Kind.live <cityworkshop.kinds.Kind.live>`). This widget
+lays them out, hides them until the facilitator reveals them, and refreshes on demand and every
+few seconds; it never asks which kind it shows. Answers are shown by group, never with names.
 
 ========== ===================================================================================
 kind       what it shows
@@ -27,31 +30,26 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from ..charts.text import WORDS_SHOWN
 from ..content import Activity
 from ..i18n import t
+from ..kinds import kind_of, names
 from ..store import WorkshopStore
 from ._html import CSS, banner, error_html, esc, local_time
-from ._live import figure_output, follow, running_loop
-from .questions import QuestionList
-from .wall import AnswerWall
+from ._live import LivePart, figure_output, follow, running_loop
 
-__all__ = ["LiveResults", "figure_names"]
+__all__ = ["LiveResults", "ReasonsPart", "StepsPart", "figure_names"]
 
 AUTO_REFRESH_SECONDS = 5.0  # at the latest; a change shows within WATCH_SECONDS + a redraw
 WATCH_SECONDS = 0.1  # comparing a number: cheap; a change shows within ~0.1 s + a redraw
-WORDS_SHOWN = 20  # readable from the back of the room
-KINDS = ("scale", "text", "matrix", "points", "plan", "questions")
+KINDS = names()
 _log = logging.getLogger(__name__)
+__all__ += ["WORDS_SHOWN"]
 
 
 def figure_names(activity: Activity) -> tuple[str, ...]:
     """The names of the figures LiveResults draws for an activity (keys of ``figures``)."""
-    if activity.kind == "scale":
-        if activity.about == "groups":
-            return ("peer",)
-        return ("radar", "heatmap", "gaps") if len(activity.dimensions) >= 2 else ("bars",)
-    return {"text": ("words",), "matrix": ("matrix",), "points": ("points",),
-            "plan": ("roadmap",)}.get(activity.kind, ())
+    return kind_of(activity).figure_names(activity)
 
 
 class LiveResults(widgets.VBox):
@@ -83,9 +81,7 @@ class LiveResults(widgets.VBox):
     def __init__(self, store: WorkshopStore, activity_id: str, lang: str = "id", *,
                  interval: float = AUTO_REFRESH_SECONDS):
         activity = store.activity(activity_id)
-        if activity.kind not in KINDS:
-            raise ValueError(f"LiveResults shows {', '.join(KINDS)} activities; {activity_id!r} "
-                             f"is a {activity.kind!r} activity. Use an activity of those kinds.")
+        self.kind = kind_of(activity)  # ValueError for a kind nobody declared
         self.store, self.activity, self.lang, self.interval = store, activity, lang, interval
         self.figures: dict[str, go.Figure] = {}
         self._signature: tuple[Any, ...] | None = None
@@ -100,22 +96,12 @@ class LiveResults(widgets.VBox):
         self.hidden = widgets.HTML()
         self.hidden.add_class("cw-hidden")
         self.outputs = {name: widgets.Output(layout=widgets.Layout(width="100%"))
-                        for name in figure_names(activity)}
-        self.reasons = widgets.HTML()
-        self.steps = widgets.HTML()
-        self.wall = AnswerWall(store, activity, lang, on_change=lambda: self.refresh(force=True))
-        self.questions = QuestionList(store, activity, lang,
-                                      on_change=lambda: self.refresh(force=True))
-        parts: list[widgets.Widget] = []
-        if activity.kind == "text":
-            parts.append(self.wall)
-        parts.extend(self.outputs.values())
-        if activity.kind == "scale" and activity.reason != "none":
-            parts.append(self.reasons)
-        if activity.kind == "plan":
-            parts.append(self.steps)
-        if activity.kind == "questions":
-            parts.append(self.questions)
+                        for name in self.kind.figure_names(activity)}
+        #: what the kind shows beside its charts; its widgets are attributes of this one too
+        self.part: LivePart = self.kind.live_part()(self)
+        for name, widget in self.part.widgets.items():
+            setattr(self, name, widget)
+        parts = [*self.part.before, *self.outputs.values(), *self.part.after]
         self.body = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
         self.refresh_button.on_click(lambda _: self.refresh(force=True))
         self.auto.observe(self._on_auto, names="value")
@@ -140,25 +126,13 @@ class LiveResults(widgets.VBox):
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def _state(self) -> tuple[list[dict[str, Any]], tuple[Any, ...]]:
-        """The rows to draw and a signature that changes whenever the view would."""
+    def _state(self) -> tuple[Any, tuple[Any, ...]]:
+        """The activity's data and a signature that changes whenever the view would."""
         store, aid = self.store, self.activity.id
         revealed = store.is_revealed(aid)
         demo = store.info().is_demo
-        if self.activity.kind == "questions":
-            rows = store.question_rows(aid)
-            data: tuple[Any, ...] = tuple((r["question_id"], r["votes"], r["answered_at"])
-                                          for r in rows)
-        else:
-            rows = store.answer_rows(aid)
-            data = tuple(sorted({r["submission_id"] for r in rows}))
-        extra: tuple[Any, ...] = ()
-        if self.activity.kind == "text":
-            extra = (tuple(store.pinned(aid)), store.synthesis(aid))
-        if self.activity.kind == "points" and self.activity.items_from_activity:
-            src = store.answer_rows(self.activity.items_from_activity)
-            extra = (tuple(sorted({r["submission_id"] for r in src})),)
-        return rows, (demo, revealed, data, extra)
+        data = store.activity_data(self.activity)
+        return data, (demo, revealed, self.kind.signature(data))
 
     def refresh(self, force: bool = False) -> bool:
         """Read the current answers and redraw.
@@ -173,7 +147,7 @@ class LiveResults(widgets.VBox):
         bool
             Whether the view was redrawn.
         """
-        rows, signature = self._state()
+        data, signature = self._state()
         self.updated.value = (f'<span class="cw-src">'
                               f'{esc(t("panel.updated", self.lang, time=local_time(self.store)))}'
                               "</span>")
@@ -193,121 +167,14 @@ class LiveResults(widgets.VBox):
         self.hidden.value = ""
         self.body.layout.display = None
         # A chart first carries the demo banner under its title: one banner, not two.
-        charts_first = bool(self.outputs) and self.activity.kind != "text"
+        charts_first = bool(self.outputs) and not self.part.before
         self.banner.layout.display = "none" if charts_first and demo else None
-        draw = getattr(self, f"_draw_{self.activity.kind}")
-        self.figures = draw(rows, demo)
+        summaries = self.kind.summaries(self.activity, data)
+        self.part.update(summaries, data)
+        self.figures = self.kind.figures(self.activity, summaries, self.lang, demo=demo)
         for name, out in self.outputs.items():
             out.outputs = (figure_output(self.figures[name]),) if name in self.figures else ()
         return True
-
-    def _draw_scale(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        from .. import analysis as A
-        from .. import charts as C
-
-        act, lang = self.activity, self.lang
-        frame = A.answers_frame(rows)
-        dims = [d.id for d in act.dimensions]
-        if act.about == "groups":
-            figures = {"peer": C.peer_chart(A.summarize_peer(frame), act, lang, demo=demo)}
-        elif len(dims) >= 2:
-            items = [it.id for it in act.items]
-            figures = {
-                "radar": C.radar_chart(A.summarize_scale(frame), act, lang, demo=demo),
-                "heatmap": C.heatmap_chart(A.group_item_matrix(frame, dims[0], items=items), act,
-                                           lang, reasons=A.scale_reasons(frame), demo=demo),
-                "gaps": C.gap_chart(A.scale_gaps(frame, now=dims[0], target=dims[-1]), act, lang,
-                                    demo=demo),
-            }
-        else:
-            figures = {"bars": C.scale_bars_chart(A.summarize_scale(frame), act, lang, demo=demo)}
-        if act.reason != "none":
-            self.reasons.value = self._reasons_html(A.scale_reasons(frame))
-        return figures
-
-    def _draw_text(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        from .. import analysis as A
-        from .. import charts as C
-
-        entries = A.text_entries(A.answers_frame(rows))
-        aid = self.activity.id
-        self.wall.update(entries, self.store.pinned(aid), self.store.synthesis(aid))
-        freqs = A.word_frequencies(entries["text"].astype(str).tolist(), top=WORDS_SHOWN)
-        return {"words": C.word_chart(freqs, self.lang, demo=demo)}
-
-    def _draw_matrix(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        from .. import analysis as A
-        from .. import charts as C
-
-        frame = A.answers_frame(rows)
-        return {"matrix": C.matrix_chart(A.matrix_votes(frame), A.summarize_matrix(frame),
-                                         self.activity, self.lang, demo=demo)}
-
-    def _draw_points(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        from .. import analysis as A
-        from .. import charts as C
-
-        items = self.store.items_of(self.activity)
-        summary = A.summarize_points(A.answers_frame(rows), items=[it.id for it in items])
-        # an idea deleted since keeps its points, labelled "(dihapus) ..."
-        labelled = self.store.items_of(self.activity, with_deleted=True)
-        return {"points": C.points_chart(summary, labelled, self.lang, demo=demo)}
-
-    def _draw_plan(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        from .. import analysis as A
-        from .. import charts as C
-
-        steps = A.plan_steps(A.answers_frame(rows))
-        owners = self.store.pack.city.opds
-        self.steps.value = self._steps_html(steps)
-        return {"roadmap": C.roadmap_chart(steps, self.activity, owners, self.lang, demo=demo,
-                                           per_group=True)}  # a group at a time: one screen
-
-    def _draw_questions(self, rows: list[dict[str, Any]], demo: bool) -> dict[str, go.Figure]:
-        self.questions.update(rows)
-        return {}
-
-    # -- tables -------------------------------------------------------------------------------
-
-    def _reasons_html(self, reasons: Any) -> str:
-        lang = self.lang
-        head = f"<h3>{esc(t('results.reasons', lang))}</h3>"
-        if reasons.empty:
-            return f'<div class="cw-box">{head}<p>{esc(t("results.no_reasons", lang))}</p></div>'
-        rows = []
-        for item in self.activity.items:
-            sub = reasons[reasons["item_id"] == item.id]
-            for i, r in enumerate(sub.itertuples(index=False)):
-                first = (f'<th rowspan="{len(sub)}" style="width:24%">'
-                         f"{esc(item.label.get(lang))}</th>") if i == 0 else ""
-                rows.append(f"<tr>{first}<td style='width:14%'>{esc(str(r.group))}</td>"
-                            f"<td>{esc(str(r.text))}</td></tr>")
-        return (f'<div class="cw-box cw-reasons">{head}<table class="cw-table"><tr>'
-                f"<th>{esc(t('chart.criterion', lang))}</th><th>{esc(t('chart.group', lang))}"
-                f"</th><th>{esc(t('results.reason', lang))}</th></tr>{''.join(rows)}</table></div>")
-
-    def _steps_html(self, steps: Any) -> str:
-        lang = self.lang
-        head = f"<h3>{esc(t('results.steps', lang))}</h3>"
-        if steps.empty:
-            return f'<div class="cw-box">{head}<p>{esc(t("panel.no_answers", lang))}</p></div>'
-        phases = {it.id: it.label.get(lang) for it in self.activity.items}
-        owners = {o.id: o.name.get(lang) for o in self.store.pack.city.opds}
-        order = {it.id: i for i, it in enumerate(self.activity.items)}
-        records = sorted(steps.itertuples(index=False),
-                         key=lambda r: (str(r.group), order.get(str(r.phase), 99), str(r.start)))
-        cols = ("chart.group", "results.step_phase", "results.step_what", "results.step_owner",
-                "results.step_when", "results.step_kpi")
-        body = "".join(
-            f"<tr><td style='white-space:nowrap'>{esc(str(r.group))}</td>"
-            f"<td>{esc(phases.get(str(r.phase), str(r.phase)))}</td><td>{esc(str(r.what))}</td>"
-            f"<td>{esc(owners.get(str(r.owner), str(r.owner)))}</td>"
-            f"<td style='white-space:nowrap'>{esc(str(r.start))} – {esc(str(r.end))}</td>"
-            f"<td>{esc(str(r.kpi))}</td></tr>"
-            for r in records)
-        header = "".join(f"<th>{esc(t(c, lang))}</th>" for c in cols)
-        return (f'<div class="cw-box cw-steps">{head}<table class="cw-table"><tr>{header}</tr>'
-                f"{body}</table></div>")
 
     # -- automatic refresh --------------------------------------------------------------------
 
@@ -364,3 +231,74 @@ class LiveResults(widgets.VBox):
             except Exception as e:  # noqa: BLE001 - a busy database must not stop the loop
                 _log.warning("automatic refresh failed: %s", e)
                 self.message.value = error_html(str(e), self.lang)
+
+
+# -- what scale and plan activities show beside their charts -----------------------------------
+
+
+class ReasonsPart(LivePart):
+    """A scale activity's written reasons, by criterion and group, below its charts
+    (``live.reasons``; none when the activity asks for no reason)."""
+
+    def __init__(self, results: LiveResults):
+        super().__init__(results)
+        reasons = widgets.HTML()
+        self.widgets = {"reasons": reasons}
+        self.after = [reasons] if results.activity.reason != "none" else []
+
+    def update(self, summaries: Any, data: Any) -> None:
+        if self.after:
+            self.widgets["reasons"].value = self._html(summaries["reasons"])
+
+    def _html(self, reasons: Any) -> str:
+        lang, activity = self.results.lang, self.results.activity
+        head = f"<h3>{esc(t('results.reasons', lang))}</h3>"
+        if reasons.empty:
+            return f'<div class="cw-box">{head}<p>{esc(t("results.no_reasons", lang))}</p></div>'
+        rows = []
+        for item in activity.items:
+            sub = reasons[reasons["item_id"] == item.id]
+            for i, r in enumerate(sub.itertuples(index=False)):
+                first = (f'<th rowspan="{len(sub)}" style="width:24%">'
+                         f"{esc(item.label.get(lang))}</th>") if i == 0 else ""
+                rows.append(f"<tr>{first}<td style='width:14%'>{esc(str(r.group))}</td>"
+                            f"<td>{esc(str(r.text))}</td></tr>")
+        return (f'<div class="cw-box cw-reasons">{head}<table class="cw-table"><tr>'
+                f"<th>{esc(t('chart.criterion', lang))}</th><th>{esc(t('chart.group', lang))}"
+                f"</th><th>{esc(t('results.reason', lang))}</th></tr>{''.join(rows)}</table></div>")
+
+
+class StepsPart(LivePart):
+    """A plan activity's steps as a table below the roadmap (``live.steps``)."""
+
+    def __init__(self, results: LiveResults):
+        super().__init__(results)
+        steps = widgets.HTML()
+        self.widgets = {"steps": steps}
+        self.after = [steps]
+
+    def update(self, summaries: Any, data: Any) -> None:
+        self.widgets["steps"].value = self._html(summaries["steps"], data.owners)
+
+    def _html(self, steps: Any, opds: Any) -> str:
+        lang, activity = self.results.lang, self.results.activity
+        head = f"<h3>{esc(t('results.steps', lang))}</h3>"
+        if steps.empty:
+            return f'<div class="cw-box">{head}<p>{esc(t("panel.no_answers", lang))}</p></div>'
+        phases = {it.id: it.label.get(lang) for it in activity.items}
+        owners = {o.id: o.name.get(lang) for o in opds}
+        order = {it.id: i for i, it in enumerate(activity.items)}
+        records = sorted(steps.itertuples(index=False),
+                         key=lambda r: (str(r.group), order.get(str(r.phase), 99), str(r.start)))
+        cols = ("chart.group", "results.step_phase", "results.step_what", "results.step_owner",
+                "results.step_when", "results.step_kpi")
+        body = "".join(
+            f"<tr><td style='white-space:nowrap'>{esc(str(r.group))}</td>"
+            f"<td>{esc(phases.get(str(r.phase), str(r.phase)))}</td><td>{esc(str(r.what))}</td>"
+            f"<td>{esc(owners.get(str(r.owner), str(r.owner)))}</td>"
+            f"<td style='white-space:nowrap'>{esc(str(r.start))} – {esc(str(r.end))}</td>"
+            f"<td>{esc(str(r.kpi))}</td></tr>"
+            for r in records)
+        header = "".join(f"<th>{esc(t(c, lang))}</th>" for c in cols)
+        return (f'<div class="cw-box cw-steps">{head}<table class="cw-table"><tr>{header}</tr>'
+                f"{body}</table></div>")

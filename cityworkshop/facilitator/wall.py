@@ -17,8 +17,9 @@ from ..errors import CityWorkshopError
 from ..i18n import t
 from ..store import WorkshopStore
 from ._html import error_html, esc
+from ._live import LivePart
 
-__all__ = ["AnswerWall"]
+__all__ = ["AnswerWall", "WallPart"]
 
 
 class AnswerWall(widgets.VBox):
@@ -167,3 +168,17 @@ def _present(value: Any) -> bool:
     except TypeError:
         pass
     return str(value) not in ("", "nan", "None", "<NA>")
+
+
+class WallPart(LivePart):
+    """A text activity's live results: the answer wall above the word chart (``live.wall``)."""
+
+    def __init__(self, results: Any):
+        super().__init__(results)
+        wall = AnswerWall(results.store, results.activity, results.lang,
+                          on_change=lambda: results.refresh(force=True))
+        self.widgets = {"wall": wall}
+        self.before = [wall]
+
+    def update(self, summaries: Any, data: Any) -> None:
+        self.widgets["wall"].update(summaries["entries"], list(data.pinned), data.synthesis)

@@ -18,6 +18,7 @@ from importlib import import_module
 from typing import Any
 
 from ..content import Activity, Item
+from ..kinds import KINDS
 from ._base import FormBase, css_id
 from .questions import QuestionsBoard
 from .scale import ScaleForm
@@ -28,26 +29,29 @@ __all__ = ["ScaleForm", "TextForm", "MatrixForm", "PointsForm", "PlanForm", "Que
 
 _css_id = css_id  # the name used before forms became a package
 
-#: activity kind -> (module of this package, form class); matrix, points and plan are imported
-#: only when asked for
+#: activity kind -> (module of this package, form class), from each kind's declaration
+#: (:attr:`Kind.form <cityworkshop.kinds.Kind.form>`); only those with a form to send ("Kirim"),
+#: each imported only when asked for
 FORM_MODULES: dict[str, tuple[str, str]] = {
-    "scale": ("scale", "ScaleForm"),
-    "text": ("text", "TextForm"),
-    "matrix": ("matrix", "MatrixForm"),
-    "points": ("points", "PointsForm"),
-    "plan": ("plan", "PlanForm"),
+    k.name: (k.form.partition(":")[0].removeprefix(f"{__name__}."), k.form.partition(":")[2])
+    for k in KINDS.values() if not k.board and k.form.startswith(f"{__name__}.")
 }
 
 
 def _form_class(kind: str) -> type[FormBase]:
-    if kind == "questions":
-        raise ValueError("A questions activity has no form to send: show a QuestionsBoard "
-                         "(cityworkshop.forms.QuestionsBoard) instead.")
-    if kind not in FORM_MODULES:
+    declared = KINDS.get(kind)
+    if declared is not None and declared.board:
+        cls_name = declared.form.partition(":")[2]
+        raise ValueError(f"A {kind} activity has no form to send: show a {cls_name} "
+                         f"({declared.form.replace(':', '.')}) instead.")
+    if kind in FORM_MODULES:
+        module, name = FORM_MODULES[kind]
+        found: type[FormBase] = getattr(import_module(f"{__name__}.{module}"), name)
+        return found
+    if declared is None:
         raise ValueError(f"No form for activity kind {kind!r}; known kinds: "
-                         f"{', '.join(FORM_MODULES)}.")
-    module, name = FORM_MODULES[kind]
-    cls: type[FormBase] = getattr(import_module(f"{__name__}.{module}"), name)
+                         f"{', '.join(KINDS)}.")
+    cls: type[FormBase] = declared.form_class()  # a form outside this package
     return cls
 
 

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..content import Activity, Axis, Item
 from ..i18n import t
+from ..kinds import KINDS, MATRIX
 from ._base import FormBase, css_id, score_names
 from ._choice import ChoiceCard, ChoiceRow, card_template
 
@@ -63,7 +64,7 @@ class MatrixForm(FormBase):
     def __init__(self, activity: Activity, lang: str = "id", *,
                  items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
                  initial: Mapping[str, Any] | None = None):
-        if activity.kind != "matrix":
+        if KINDS.get(activity.kind) is not MATRIX:
             raise ValueError(f"MatrixForm needs a matrix activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
         assert activity.x_axis is not None and activity.y_axis is not None  # content checks it

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from ..answers.plan import STEP_FIELDS, month_index, month_label, window
 from ..content import Activity, Item, Owner
 from ..i18n import t
+from ..kinds import KINDS, PLAN
 from ._base import FormBase, labelled
 
 __all__ = ["PlanForm"]
@@ -153,7 +154,7 @@ class PlanForm(FormBase):
                  items: Sequence[Item] | None = None,
                  owners: Sequence[Owner | str] | None = None,
                  initial: Mapping[str, Any] | None = None):
-        if activity.kind != "plan":
+        if KINDS.get(activity.kind) is not PLAN:
             raise ValueError(f"PlanForm needs a plan activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
         if not owners:

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from ..content import Activity, Item
 from ..i18n import t
+from ..kinds import KINDS, POINTS
 from ._base import FormBase, css_id
 
 __all__ = ["PointsForm"]
@@ -65,7 +66,7 @@ class PointsForm(FormBase):
     def __init__(self, activity: Activity, lang: str = "id", *,
                  items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
                  initial: Mapping[str, Any] | None = None):
-        if activity.kind != "points":
+        if KINDS.get(activity.kind) is not POINTS:
             raise ValueError(f"PointsForm needs a points activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
         assert activity.budget is not None  # content checks it

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from ..content import Activity
 from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
+from ..kinds import KINDS, QUESTIONS
 from ._base import chars_left_html, field_style, labelled, message_html, when_settled
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class QuestionsBoard(widgets.VBox):
 
     def __init__(self, activity: Activity, lang: str = "id", *, store: WorkshopStore,
                  participant_id: str):
-        if activity.kind != "questions":
+        if KINDS.get(activity.kind) is not QUESTIONS:
             raise ValueError(f"QuestionsBoard needs a questions activity; {activity.id!r} is "
                              f"{activity.kind!r}.")
         super().__init__()
@@ -94,6 +95,11 @@ class QuestionsBoard(widgets.VBox):
         self._signature: tuple[Any, ...] | None = None
         self.children = [ask_box, self.heading, self.vote_status, self.list_box]
         self.refresh()
+
+    @property
+    def value(self) -> dict[str, str]:
+        """The question being typed, as an answer of the questions kind (``{"text": ...}``)."""
+        return {"text": self.question.value}
 
     # -- actions ----------------------------------------------------------------------------
 

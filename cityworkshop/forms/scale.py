@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from ..content import Activity, Item
 from ..i18n import t
+from ..kinds import KINDS, SCALE
 from ._base import FormBase, css_id, labelled, score_names
 from ._choice import ChoiceCard, ChoiceRow, card_template
 
@@ -52,7 +53,7 @@ class ScaleForm(FormBase):
     def __init__(self, activity: Activity, lang: str = "id", *,
                  items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
                  initial: Mapping[str, Any] | None = None):
-        if activity.kind != "scale":
+        if KINDS.get(activity.kind) is not SCALE:
             raise ValueError(f"ScaleForm needs a scale activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
         super().__init__(lang)

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 
 from ..content import Activity, Item
 from ..i18n import t
+from ..kinds import KINDS, TEXT
 from ._base import FormBase, chars_left_html, labelled
 
 __all__ = ["TextForm", "entry_label"]
@@ -120,7 +121,7 @@ class TextForm(FormBase):
     def __init__(self, activity: Activity, lang: str = "id", *,
                  items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
                  initial: Mapping[str, Any] | None = None):
-        if activity.kind != "text":
+        if KINDS.get(activity.kind) is not TEXT:
             raise ValueError(f"TextForm needs a text activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
         super().__init__(lang)

@@ -28,6 +28,7 @@ import ipywidgets as widgets
 from ..errors import InvalidAnswer, StoreError
 from ..forms import QuestionsBoard, form_for
 from ..i18n import LANGUAGES, default_lang, t
+from ..kinds import kind_of
 from ..store import Group, Participant, WorkshopStore
 from .countdown import Countdown
 from .room import RoomSnapshot, SharedRoom
@@ -432,9 +433,9 @@ class ParticipantPage:
         if key not in self._parts:
             self._parts[key] = heading(activity.title.get(lang), activity.prompt.get(lang), scope)
         parts: list[widgets.Widget] = [self._parts[key]]
-        if activity.about == "groups":
+        if activity.peer:
             parts += self._about_parts(picker, about)
-        form.layout.display = "none" if activity.about == "groups" and about is None else None
+        form.layout.display = "none" if activity.peer and about is None else None
         return [*parts, self.status, form]
 
     def _new_picker(self) -> widgets.Dropdown:
@@ -479,7 +480,7 @@ class ParticipantPage:
         activity = self.store.activity(activity_id)
         self.activity_id, self.form, self.board, self.about = activity_id, None, None, None
         self._arm_lookahead()  # from one form to the next the screen stays "form"
-        if activity.kind == "questions":
+        if kind_of(activity).board:
             self.board = QuestionsBoard(activity, self.lang, store=self.store,
                                         participant_id=self.participant.id)
             self._saved_draft = None
@@ -487,7 +488,7 @@ class ParticipantPage:
             self._go("questions")
             return
         self._items = self.store.items_of(activity)
-        if activity.about == "groups":
+        if activity.peer:
             remembered = [k[1] for k in self._drafts if k[0] == activity_id and k[1] is not None]
             if not remembered:  # a reload: the group being rated when the page went away
                 try:
@@ -521,7 +522,7 @@ class ParticipantPage:
         assert self.participant is not None and self.activity_id is not None
         activity = self.store.activity(self.activity_id)
         latest = None
-        if activity.about != "groups" or self.about is not None:
+        if not activity.peer or self.about is not None:
             latest = self.store.latest_answer(self.activity_id, self.participant.id,
                                               about=self.about)
         answer = {k: v for k, v in latest.answer.items() if k != "about"} if latest else None
@@ -648,14 +649,14 @@ class ParticipantPage:
                                         self._ahead.group_id) == (nid, self.lang, group_id):
             return False
         activity = self.store.activity(nid)
-        if activity.kind == "questions":
+        if kind_of(activity).board:
             return False  # the board is live (questions and votes arrive): built when it opens
         items = self.store.items_of(activity)
         try:
             form = self._make_form(None, activity, items)
         except (ImportError, ValueError):
             return False
-        picker = self._new_picker() if activity.about == "groups" else None
+        picker = self._new_picker() if activity.peer else None
         self._ahead = _Ahead(nid, self.lang, group_id, items, form, picker)
         self._form_children(form, picker or self.about_picker, None)  # its heading, kept
         return True
@@ -668,7 +669,7 @@ class ParticipantPage:
         loaded_id, loaded_value = self._loaded
         if self.form.draft_value != loaded_value:
             return  # the participant is typing: keep it
-        if self.form.activity.about == "groups" and self.about is None:
+        if self.form.activity.peer and self.about is None:
             return
         if snap is not None and snap.current == self.activity_id:
             subject = self.store.subject_of(self.form.activity, self.participant, self.about)
@@ -686,7 +687,7 @@ class ParticipantPage:
             return
         form = self.form
         answer = dict(form.value)
-        if form.activity.about == "groups":
+        if form.activity.peer:
             if self.about is None:
                 form.show_status(t("page.about_first", self.lang), "error")
                 return

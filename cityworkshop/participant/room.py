@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..kinds import kind_of
+
 __all__ = ["RoomSnapshot", "SharedRoom"]
 
 
@@ -89,7 +91,7 @@ class SharedRoom:
             return RoomSnapshot(version, None)
         state = store.activity_state(current)
         activity = store.activity(current)
-        if activity.kind == "questions":
+        if kind_of(activity).board:  # questions and votes arrive as they are made
             questions = (store.question_rows(current), bool(state["revealed"]),
                          store.votes_by_participant(current))
             return RoomSnapshot(version, current, state["timer_ends_at"], questions=questions)

@@ -12,8 +12,10 @@ from typing import Any
 from ..content import Activity, Item
 from ..forms.text import entry_label
 from ..i18n import t
+from ..kinds import kind_of
 
-__all__ = ["sent_html"]
+__all__ = ["generic_lines", "matrix_lines", "plan_lines", "points_lines",
+           "question_lines", "scale_lines", "sent_html", "text_lines"]
 
 
 def _e(text: object) -> str:
@@ -33,8 +35,8 @@ def _li(title: str, vals: str = "", note: str = "") -> str:
     return out + "</li>"
 
 
-def _scale(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
-           lang: str) -> tuple[str, list[str]]:
+def scale_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+                owners: Mapping[str, str]) -> tuple[str, list[str]]:
     scores, reasons = answer.get("scores", {}), answer.get("reasons", {})
     lines = []
     for item in items:
@@ -47,8 +49,8 @@ def _scale(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
     return t("sent.summary", lang, done=len(scores), total=len(items)), lines
 
 
-def _text(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
-          lang: str) -> tuple[str, list[str]]:
+def text_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+               owners: Mapping[str, str]) -> tuple[str, list[str]]:
     labels = {it.id: it.label.get(lang) for it in items}
     entries = answer.get("entries", [])
     lines = []
@@ -61,19 +63,18 @@ def _text(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
     return t("sent.entries", lang, n=len(entries)), lines
 
 
-def _matrix(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
-            lang: str) -> tuple[str, list[str]]:
+def matrix_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+                 owners: Mapping[str, str]) -> tuple[str, list[str]]:
     positions = answer.get("positions", {})
-    x_label = activity.x_axis.label.get(lang) if activity.x_axis else "x"
-    y_label = activity.y_axis.label.get(lang) if activity.y_axis else "y"
+    x_label, y_label = activity.x_axis.label.get(lang), activity.y_axis.label.get(lang)
     lines = [_li(it.label.get(lang), f"{_e(x_label)}: <b>{int(positions[it.id]['x'])}</b> · "
                                      f"{_e(y_label)}: <b>{int(positions[it.id]['y'])}</b>")
              for it in items if it.id in positions]
     return t("sent.placed", lang, done=len(positions), total=len(items)), lines
 
 
-def _points(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
-            lang: str) -> tuple[str, list[str]]:
+def points_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+                 owners: Mapping[str, str]) -> tuple[str, list[str]]:
     points = {k: int(v) for k, v in answer.get("points", {}).items() if v}
     labels = {it.id: it for it in items}
     lines = []
@@ -83,11 +84,11 @@ def _points(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item]
         note = item.help.get(lang) if item and item.help else ""
         lines.append(_li(title, f"<b>{_e(t('sent.points_unit', lang, n=n))}</b>", note))
     total = sum(points.values())
-    return t("sent.points", lang, total=total, budget=activity.budget or total), lines
+    return t("sent.points", lang, total=total, budget=activity.budget), lines
 
 
-def _plan(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
-          lang: str, owners: Mapping[str, str]) -> tuple[str, list[str]]:
+def plan_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+               owners: Mapping[str, str]) -> tuple[str, list[str]]:
     phases = {it.id: it.label.get(lang) for it in items}
     steps = answer.get("steps", [])
     lines = []
@@ -99,6 +100,22 @@ def _plan(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
     return t("sent.steps", lang, n=len(steps)), lines
 
 
+def question_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+                   owners: Mapping[str, str]) -> tuple[str, list[str]]:
+    """A question asked: the question itself (a board has no "sent" screen of its own)."""
+    text = str(answer.get("text", ""))
+    return t("sent.entries", lang, n=1 if text else 0), [_li(text)] if text else []
+
+
+def generic_lines(activity: Any, answer: Mapping[str, Any], items: Sequence[Item], lang: str,
+                  owners: Mapping[str, str]) -> tuple[str, list[str]]:
+    """The answer of a kind that declares no summary of its own: each field and its value."""
+    labels = {it.id: it.label.get(lang) for it in items}
+    lines = [_li(labels.get(str(k), str(k)), _e(_short(str(v))))
+             for k, v in answer.items() if k != "about"]
+    return "", lines
+
+
 def sent_html(activity: Activity, answer: Mapping[str, Any], *, lang: str, who: str, time: str,
               items: Sequence[Item], owners: Mapping[str, str] | None = None,
               about: str | None = None) -> str:
@@ -106,12 +123,7 @@ def sent_html(activity: Activity, answer: Mapping[str, Any], *, lang: str, who: 
 
     ``owners`` maps OPD ids to names (plan); ``about`` names the group a peer answer is about.
     """
-    if activity.kind == "plan":
-        summary, lines = _plan(activity, answer, items, lang, owners or {})
-    else:
-        make = {"scale": _scale, "text": _text, "matrix": _matrix, "points": _points}.get(
-            activity.kind)
-        summary, lines = make(activity, answer, items, lang) if make else ("", [])
+    summary, lines = kind_of(activity).sent_lines(activity, answer, items, lang, owners or {})
     about_html = (f'<p class="cw-p cw-sent-about"><b>{_e(t("sent.about", lang, group=about))}</b>'
                   f'</p>' if about else "")
     return (f'<div class="cw-sent-box"><h2 class="cw-h cw-sent-heading">&#10003; '

@@ -101,6 +101,10 @@ class QuestionsBoard(widgets.VBox):
         """The question being typed, as an answer of the questions kind (``{"text": ...}``)."""
         return {"text": self.question.value}
 
+    def set_value(self, answer: Any) -> None:
+        """Show ``answer``'s question (``{"text": ...}``) in the box, as a form shows an answer."""
+        self.question.value = str((answer or {}).get("text") or "")
+
     # -- actions ----------------------------------------------------------------------------
 
     def _ask_when_settled(self) -> None:

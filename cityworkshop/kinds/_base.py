@@ -77,6 +77,9 @@ class Kind:
         item.
     texts
         ``(summary, column)`` of the texts a comparison of two workshops matches, or None.
+    example
+        The fields an example activity of this kind needs besides the common ones
+        (:meth:`example_activity`: the docs and the registry's tests use it).
     analysis, charts, form, report, sent, live
         Dotted paths of ``summaries(activity, data)``, ``figures(activity, summaries, lang, *,
         demo, projector)``, the form class, the report section ``(ctx, activity, data)``, the
@@ -96,6 +99,7 @@ class Kind:
     report: ClassVar[str] = "cityworkshop.report.kinds:generic_section"
     sent: ClassVar[str] = "cityworkshop.participant.summary:generic_lines"
     live: ClassVar[str] = "cityworkshop.facilitator._live:LivePart"
+    example: ClassVar[Mapping[str, Any]] = {}
 
     def __repr__(self) -> str:
         return f"<activity kind {self.name!r}>"
@@ -104,6 +108,18 @@ class Kind:
     def fields(self) -> tuple[str, ...]:
         """The keys an answer of this kind may have (besides ``about`` of a peer answer)."""
         return tuple(self.answer.__annotations__)
+
+    def example_activity(self, items: Sequence[Mapping[str, Any]] | None = None,
+                         **fields: Any) -> Activity:
+        """An activity of this kind for tests and docs: group scope, three items (or
+        ``items``), :attr:`example` and ``fields``."""
+        if items is None:
+            items = [{"id": f"item{n}", "label": {"id": f"Butir {n}", "en": f"Item {n}"}}
+                     for n in (1, 2, 3)]
+        text = {"id": "Contoh", "en": "Example"}
+        values = {"id": f"example-{self.name}", "kind": self.name, "scope": "group",
+                  "title": text, "prompt": text, "items": items, **self.example, **fields}
+        return self.model(**values)
 
     # -- rules (pure) -----------------------------------------------------------------------
 

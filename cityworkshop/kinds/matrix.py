@@ -38,6 +38,9 @@ class Matrix(Kind):
     form = "cityworkshop.forms.matrix:MatrixForm"
     report = "cityworkshop.report.kinds:matrix_section"
     sent = "cityworkshop.participant.summary:matrix_lines"
+    example = {"x_axis": {"label": {"id": "Dampak", "en": "Impact"}},
+               "y_axis": {"label": {"id": "Urgensi", "en": "Urgency"}},
+               "quadrants": [{"id": q, "en": q} for q in ("A", "B", "C", "D")]}
 
     def figure_names(self, activity: MatrixActivity) -> tuple[str, ...]:
         return ("matrix",)

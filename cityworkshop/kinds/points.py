@@ -34,6 +34,7 @@ class Points(Kind):
     form = "cityworkshop.forms.points:PointsForm"
     report = "cityworkshop.report.kinds:points_section"
     sent = "cityworkshop.participant.summary:points_lines"
+    example = {"budget": 5, "max_per_item": 3}
 
     def figure_names(self, activity: PointsActivity) -> tuple[str, ...]:
         return ("points",)

@@ -39,6 +39,8 @@ class Scale(Kind):
     report = "cityworkshop.report.kinds:scale_section"
     sent = "cityworkshop.participant.summary:scale_lines"
     live = "cityworkshop.facilitator.results:ReasonsPart"
+    example = {"dimensions": [{"id": "now", "label": {"id": "Sekarang", "en": "Now"}},
+                              {"id": "target", "label": {"id": "Target", "en": "Target"}}]}
 
     def figure_names(self, activity: ScaleActivity) -> tuple[str, ...]:
         """Peer ratings: ``peer``; two dimensions or more: ``radar``, ``heatmap``, ``gaps``

@@ -47,6 +47,7 @@ class Text(Kind):
     report = "cityworkshop.report.kinds:text_section"
     sent = "cityworkshop.participant.summary:text_lines"
     live = "cityworkshop.facilitator.wall:WallPart"
+    example = {"max_entries": 3, "link_items": "optional"}
 
     def figure_names(self, activity: TextActivity) -> tuple[str, ...]:
         return ("words",)

@@ -337,7 +337,7 @@ def generic_section(ctx: Context, activity: Any, data: ActivityData) -> str:
         row: list[Any] = [r.get("group", "")]
         if person:
             row.append(_person(ctx, r.get("participant")))
-        value = r.get("value_text")
+        value = r.get("value_text", r.get("text"))  # a board's rows hold their text
         if value is None:
             value = number(r.get("value_num"))
         item = str(r.get("item_id") or "")

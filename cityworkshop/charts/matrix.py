@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..content import Activity, Axis
+from ..content import Axis, MatrixActivity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _translucent, _wrap
 from . import _style as S
@@ -47,7 +47,7 @@ def _jitter(n: int, k: int, step: float = 0.11) -> tuple[float, float]:
 def matrix_chart(
     votes: pd.DataFrame,
     summary: pd.DataFrame,
-    activity: Activity,
+    activity: MatrixActivity,
     lang: str = "id",
     *,
     demo: bool = False,
@@ -78,7 +78,6 @@ def matrix_chart(
     title = activity.title.get(lang)
     if summary.empty and votes.empty:
         return _empty(title, lang, demo)
-    assert activity.x_axis is not None and activity.y_axis is not None
     xa, ya = activity.x_axis, activity.y_axis
     labels = _item_labels(activity, lang)
     order = [it.id for it in activity.items]
@@ -177,7 +176,7 @@ def matrix_chart(
     return fig
 
 
-def figures(activity: Activity, summaries: Mapping[str, Any], lang: str = "id", *,
+def figures(activity: MatrixActivity, summaries: Mapping[str, Any], lang: str = "id", *,
             demo: bool = False, projector: bool = True) -> dict[str, go.Figure]:
     """``matrix``: every placement and each item's average on the 2x2."""
     return {"matrix": matrix_chart(summaries["votes"], summaries["summary"], activity, lang,

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..content import Activity, Item
+from ..content import Item, PointsActivity
 from ..i18n import t
 from ..kinds import KINDS, POINTS
 from ._base import FormBase, css_id
@@ -63,13 +63,12 @@ class PointsForm(FormBase):
     {'points': {'g:1#e00': 2}}
     """
 
-    def __init__(self, activity: Activity, lang: str = "id", *,
+    def __init__(self, activity: PointsActivity, lang: str = "id", *,
                  items: Sequence[Item] | None = None, owners: Sequence[Any] | None = None,
                  initial: Mapping[str, Any] | None = None):
         if KINDS.get(activity.kind) is not POINTS:
             raise ValueError(f"PointsForm needs a points activity; {activity.id!r} is "
                              f"{activity.kind!r}. Use the form of that kind instead.")
-        assert activity.budget is not None  # content checks it
         super().__init__(lang)
         self.activity = activity
         self.items: tuple[Item, ...] = tuple(activity.items if items is None else items)

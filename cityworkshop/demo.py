@@ -665,14 +665,15 @@ def seed_answers(store: WorkshopStore, rng: Random, *, participants_per_group: i
     day.the_rest(Random(rng.random()))
 
 
-def make_demo(path: str | Path, *, seed: int = DEMO_SEED, groups: int = 5,
+def make_demo(path: str | Path, *, seed: int = DEMO_SEED, groups: int | None = None,
               participants_per_group: int = 8, program: str = "tangsel-elp",
               content: str | Path | None = None) -> WorkshopStore:
     """Create a demo workshop at ``path`` (which must not exist) and return its open store.
 
     ``program`` and ``content`` (a city's own pack folder) as for
     :meth:`WorkshopStore.create <cityworkshop.store.WorkshopStore.create>`. The made-up answers
-    follow the reference day's activity ids; texts name the pack's city.
+    follow the reference day's activity ids; texts name the pack's city. ``groups``: default
+    the program's ``groups_default``.
     """
     store = WorkshopStore.create(path, groups=groups, demo=True, seed=seed, program=program,
                                  content=content)

@@ -111,7 +111,7 @@ def test_the_registry_is_content_kinds_and_activity_models() -> None:
         assert kind.name == name and kind.model is ACTIVITY_MODELS[name]
         assert kind_of(name) is kind
     with pytest.raises(ValueError, match="scale"):
-        kind_of("ranking")
+        kind_of("poll")
 
 
 def test_every_activity_of_the_shipped_packs_has_its_kind() -> None:

@@ -33,7 +33,8 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
     {k.name: k for k in (import_module(f"{__name__}.{m}").KIND for m in _MODULES)})
 """Kind name -> its declaration, every kind of the registry."""
 
-SCALE, TEXT, MATRIX, POINTS, PLAN, QUESTIONS = (KINDS[n] for n in _MODULES)
+SCALE, TEXT, MATRIX, POINTS, PLAN, QUESTIONS = (
+    KINDS[n] for n in ("scale", "text", "matrix", "points", "plan", "questions"))
 
 
 def names() -> tuple[str, ...]:

@@ -159,7 +159,7 @@ def _values(pack: ContentPack, lang: str, activity_id: str | None) -> dict[str, 
 
 def _activity_values(pack: ContentPack, activity_id: str, lang: str) -> dict[str, str]:
     a = pack.program.activity(activity_id)
-    get = lambda name: getattr(a, name, None)  # noqa: E731 - fields that only some kinds have
+    get = lambda name: getattr(a, name, None)
     both = " dan " if lang != "en" else " and "
     dims = [f"**{d.get(lang)}**" for d in (x.label for x in get("dimensions") or ())]
     axes = []
@@ -230,20 +230,20 @@ def narrative_problems(pack: ContentPack) -> list[tuple[str, str]]:
     known = ", ".join(NARRATIVE)
     for key, text in _own(pack).items():
         if key not in NARRATIVE:
-            out.append((f"narrative.{key}", f"unknown text key {key!r} in narrative "
-                                            f"(known: {known})"))
+            out.append((f"narrative.{key}", (f"unknown text key {key!r} in narrative "
+                                            f"(known: {known})")))
             continue
         for lang in ("id", "en"):
             try:
                 names = [f for _, f, _, _ in string.Formatter().parse(text.get(lang)) if f]
             except ValueError as e:
-                out.append((f"narrative.{key}.{lang}", f"{e}; write a single {{ or }} as {{{{ "
-                                                       "or }}"))
+                out.append((f"narrative.{key}.{lang}", (f"{e}; write a single {{ or }} as {{{{ "
+                                                       "or }}")))
                 continue
             for name in names:
                 if name not in PLACEHOLDERS:
                     out.append((f"narrative.{key}.{lang}",
-                                f"unknown placeholder {{{name}}} (known: "
-                                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)})"))
+                                (f"unknown placeholder {{{name}}} (known: "
+                                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)})")))
     return out
 

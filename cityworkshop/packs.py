@@ -24,6 +24,7 @@ import re
 import shutil
 from importlib import resources
 from pathlib import Path
+
 from pydantic import ValidationError
 
 from .content import City, ContentPack, Framework, Item, Program, data_dir, load_pack
@@ -288,26 +289,26 @@ _ID: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in (
      r"kota \1 tidak punya profil: berkas \2 tidak ditemukan; tambahkan atau perbaiki city"),
     (r"^framework (.+) not found: no file (.+); add it or correct the id$",
      r"kerangka \1 tidak ditemukan: tidak ada berkas \2; tambahkan atau perbaiki id-nya"),
-    (r"^unknown fact (.+): the city profile (.+) has no fact with this key; add the fact there "
-     r"or correct the key$",
-     r"fakta \1 tidak dikenal: profil kota \2 tidak punya fakta dengan key ini; tambahkan "
-     r"faktanya di sana atau perbaiki key-nya"),
+    ((r"^unknown fact (.+): the city profile (.+) has no fact with this key; add the fact there "
+     r"or correct the key$"),
+     (r"fakta \1 tidak dikenal: profil kota \2 tidak punya fakta dengan key ini; tambahkan "
+     r"faktanya di sana atau perbaiki key-nya")),
     (r"^is (.+), expected (.+) \((.+)\)$", r"berisi \1, seharusnya \2 (\3)"),
     (r"^not valid YAML: (.+)$", r"bukan YAML yang sah: \1"),
     (r"^not UTF-8 text: (.+)$", r"bukan teks UTF-8: \1"),
     (r"^file is empty: expected a (\w+) with at least the fields (.+)$",
      r"berkas kosong: seharusnya berisi \1 dengan paling sedikit kolom \2"),
-    (r"^key (.+) appears twice in one mapping \(lines (\d+) and (\d+)\); YAML keeps only the "
-     r"last: remove or rename one$",
-     r"key \1 muncul dua kali (baris \2 dan \3); YAML hanya menyimpan yang terakhir: hapus atau "
-     r"ganti salah satunya"),
-    (r"^folder not found; (.+)$", r"folder tidak ditemukan; berikan folder paket (berisi "
+    ((r"^key (.+) appears twice in one mapping \(lines (\d+) and (\d+)\); YAML keeps only the "
+     r"last: remove or rename one$"),
+     (r"key \1 muncul dua kali (baris \2 dan \3); YAML hanya menyimpan yang terakhir: hapus atau "
+     r"ganti salah satunya")),
+    (r"^folder not found; (.+)$", (r"folder tidak ditemukan; berikan folder paket (berisi "
                                   r"cities/, frameworks/ dan programs/), atau buat dengan "
-                                  r"'cityworkshop pack new DIR'"),
-    (r"^no (.+) folder: a pack has cities/, frameworks/ and programs/; make one with "
-     r"'cityworkshop pack new DIR'$",
-     r"tidak ada folder \1: paket berisi cities/, frameworks/ dan programs/; buat dengan "
-     r"'cityworkshop pack new DIR'"),
+                                  r"'cityworkshop pack new DIR'")),
+    ((r"^no (.+) folder: a pack has cities/, frameworks/ and programs/; make one with "
+     r"'cityworkshop pack new DIR'$"),
+     (r"tidak ada folder \1: paket berisi cities/, frameworks/ dan programs/; buat dengan "
+     r"'cityworkshop pack new DIR'")),
     (r"^Input should be a valid integer(.*)$", r"harus berupa bilangan bulat\1"),
     (r"^Input should be a valid string(.*)$", r"harus berupa teks\1"),
     (r"^Input should be a valid list(.*)$", r"harus berupa daftar (list)\1"),

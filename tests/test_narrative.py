@@ -115,11 +115,11 @@ def test_session_intro_names_the_notebooks_sessions_with_their_times():
     pack = load_pack("tangsel-elp")
     lines = session_lines(pack, "01_kota_disruptif.ipynb", "id")
     assert lines == [
-        "**Sesi 08:15–09:00 WIB · Kota disruptif.** Paparan narasumber: kota yang bergerak dengan "
-        "teknologi untuk memudahkan hidup warga.",
-        "**Sesi 09:00–10:00 WIB · Kerja kelompok: Tangsel yang lebih layak huni.** Kelompok "
+        ("**Sesi 08:15–09:00 WIB · Kota disruptif.** Paparan narasumber: kota yang bergerak dengan "
+        "teknologi untuk memudahkan hidup warga."),
+        ("**Sesi 09:00–10:00 WIB · Kerja kelompok: Tangsel yang lebih layak huni.** Kelompok "
         "menilai Tangsel terhadap kriteria kota disruptif, menulis gagasan, lalu seluruh ruangan "
-        "memilih gagasan terbaik."]
+        "memilih gagasan terbaik.")]
     md = session_intro(pack, "01_kota_disruptif.ipynb", "id").data
     assert md.count("**Sesi ") == 2 and md.count("***Session ") == 2
     assert session_intro(pack, "no-such.ipynb", "id").data == ""

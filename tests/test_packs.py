@@ -99,7 +99,7 @@ def test_an_older_file_of_an_unknown_program_says_so(tmp_path):
         assert store.info().schema_version == SCHEMA_VERSION
         assert store.pack_source() is None
         with pytest.raises(ContentError, match="no program 'gone-elp'"):
-            store.pack
+            _ = store.pack
 
 
 def test_a_damaged_copy_names_the_database(tmp_path):
@@ -110,7 +110,7 @@ def test_a_damaged_copy_names_the_database(tmp_path):
     con.commit()
     con.close()
     with WorkshopStore(db) as store, pytest.raises(ContentError) as err:
-        store.pack
+        _ = store.pack
     assert err.value.problems[0].file == str(db)
     assert "stored copy" in err.value.problems[0].message
 
@@ -127,20 +127,20 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_init_content_and_every_later_command_use_the_copy(pack_dir, tmp_path, capsys):
     _set_fact(pack_dir, '"1.354.350 jiwa"', '"1.354.351 jiwa (salinan)"')
     db = tmp_path / "w.db"
-    code, out, err = run(capsys, "init", "--db", str(db), "--content", str(pack_dir),
+    code, _out, err = run(capsys, "init", "--db", str(db), "--content", str(pack_dir),
                          "--program", "tangsel-elp", "--groups", "3")
     assert code == 0, err
     shutil.rmtree(pack_dir)  # gone: status, open, next and the report still work
     assert run(capsys, "next", "--db", str(db))[0] == 0
     report = tmp_path / "r.html"
-    code, out, err = run(capsys, "report", "--db", str(db), "-o", str(report))
+    code, _out, err = run(capsys, "report", "--db", str(db), "-o", str(report))
     assert code == 0, err
     assert "1.354.351 jiwa (salinan)" in report.read_text("utf-8")
 
 
 def test_demo_content(pack_dir, tmp_path, capsys):
     db = tmp_path / "d.db"
-    code, out, err = run(capsys, "demo", "--db", str(db), "--content", str(pack_dir),
+    code, _out, err = run(capsys, "demo", "--db", str(db), "--content", str(pack_dir),
                          "--program", "bogor-elp")
     assert code == 0, err
     with WorkshopStore(db) as store:
@@ -152,7 +152,7 @@ def test_init_content_with_problems_lists_them_in_the_users_language(pack_dir, t
                                                                      lang):
     _set_fact(pack_dir, "short_name: Tangsel\n", "short_nama: Tangsel\n")
     db = tmp_path / "w.db"
-    code, out, err = run(capsys, "init", "--db", str(db), "--content", str(pack_dir),
+    code, _out, err = run(capsys, "init", "--db", str(db), "--content", str(pack_dir),
                          "--program", "tangsel-elp", "--lang", lang)
     assert code == 2 and not db.exists()
     assert t("error.content", lang, n=2) in err
@@ -161,14 +161,14 @@ def test_init_content_with_problems_lists_them_in_the_users_language(pack_dir, t
 
 
 def test_init_content_of_a_missing_folder(tmp_path, capsys):
-    code, out, err = run(capsys, "init", "--db", str(tmp_path / "w.db"), "--content",
+    code, _out, err = run(capsys, "init", "--db", str(tmp_path / "w.db"), "--content",
                          str(tmp_path / "nope"), "--lang", "id")
     assert code == 2 and "folder tidak ditemukan" in err and "pack new" in err
 
 
 def test_pack_new_writes_a_pack_that_checks_and_runs(tmp_path, capsys):
     folder = tmp_path / "kota"
-    code, out, err = run(capsys, "pack", "new", str(folder), "--lang", "en")
+    code, _out, err = run(capsys, "pack", "new", str(folder), "--lang", "en")
     assert code == 0, err
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml"))
     assert files == ["cities/kota-contoh.yaml", "frameworks/disruptive-city.yaml",
@@ -179,11 +179,11 @@ def test_pack_new_writes_a_pack_that_checks_and_runs(tmp_path, capsys):
     assert "Tangsel" not in program and "Tangerang" not in program
     raw = yaml.safe_load(city)
     assert raw["facts"] and all(f["verified"] is False for f in raw["facts"])
-    code, out, err = run(capsys, "pack", "check", str(folder), "--lang", "en")
+    code, _out, err = run(capsys, "pack", "check", str(folder), "--lang", "en")
     assert code == 0, err
     db = tmp_path / "w.db"
     assert run(capsys, "init", "--db", str(db), "--content", str(folder))[0] == 0
-    code, out, err = run(capsys, "pack", "new", str(folder))  # never over the user's files
+    code, _out, err = run(capsys, "pack", "new", str(folder))  # never over the user's files
     assert code == 2 and not err.count("Traceback")
 
 
@@ -195,7 +195,7 @@ def test_pack_check_lists_every_problem(pack_dir, capsys, lang):
                                                 "smart_city_dimension: smart_lving", 1), "utf-8")
     extra = pack_dir / "cities" / "stray.yaml"  # in no program: checked on its own
     extra.write_text("id: stray\nname: Stray\n", "utf-8")
-    code, out, err = run(capsys, "pack", "check", str(pack_dir), "--lang", lang)
+    code, out, _err = run(capsys, "pack", "check", str(pack_dir), "--lang", lang)
     assert code == 1
     assert "short_name" in out and "smart_city_dimension" in out and "stray.yaml" in out
     word = "kolom ini wajib diisi" if lang == "id" else "this field is required"
@@ -205,14 +205,14 @@ def test_pack_check_lists_every_problem(pack_dir, capsys, lang):
 
 
 def test_pack_check_ok_and_of_one_program(capsys):
-    code, out, err = run(capsys, "pack", "check", str(DATA), "--program", "bogor-elp",
+    code, out, _err = run(capsys, "pack", "check", str(DATA), "--program", "bogor-elp",
                          "--lang", "en")
     assert code == 0 and t("cli.pack_check_ok", "en", path=DATA, n=1) in out
 
 
 def test_pack_check_of_something_that_is_no_pack(tmp_path, capsys):
     (tmp_path / "x.yaml").write_text("a: 1\n", "utf-8")
-    code, out, err = run(capsys, "pack", "check", str(tmp_path), "--lang", "id")
+    code, out, _err = run(capsys, "pack", "check", str(tmp_path), "--lang", "id")
     assert code == 1 and "cities/" in out and "pack new" in out
 
 
@@ -232,7 +232,7 @@ def test_problem_text_in_indonesian_and_english():
 
 
 def test_init_content_with_several_programs_asks_which(pack_dir, tmp_path, capsys):
-    code, out, err = run(capsys, "init", "--db", str(tmp_path / "w.db"), "--content",
+    code, _out, err = run(capsys, "init", "--db", str(tmp_path / "w.db"), "--content",
                          str(pack_dir), "--lang", "en")
     assert code == 2 and "--program" in err and "bogor-elp, tangsel-elp" in err
 
@@ -240,7 +240,7 @@ def test_init_content_with_several_programs_asks_which(pack_dir, tmp_path, capsy
 def test_pack_check_lists_what_is_still_to_fill_in_without_failing(tmp_path, capsys):
     folder = tmp_path / "kota"
     new_pack(folder)
-    code, out, err = run(capsys, "pack", "check", str(folder), "--lang", "id")
+    code, out, _err = run(capsys, "pack", "check", str(folder), "--lang", "id")
     assert code == 0
     assert "masih tempat kosong" in out
     assert "kota-contoh.yaml: facts[0].value.id: ISI: luas dalam km²" in out

@@ -276,14 +276,24 @@ def _print_qr(url: str) -> None:
     segno.make(url, error="m").terminal(compact=True)
 
 
-def _announce(url: str, host: str, port: int, lang: str, snapshots: str | None = None) -> Any:
-    """What ``serve`` prints: the page's address, the one phones open, its QR code."""
-    from .venue import join_url
+def _announce(url: str, host: str, port: int, lang: str, snapshots: str | None = None,
+              public_url: str | None = None, root_path: str = "") -> Any:
+    """What ``serve`` prints: the page's address, the one phones open, its QR code.
+
+    ``public_url``: the address phones open behind a reverse proxy (printed, QR-coded and
+    left for the notebooks instead of the venue-network address)."""
+    from .venue import PageAddress, join_url
 
     print(t("cli.serve_url", lang, url=url))
-    address = join_url(host, port)
-    if not address.local_only and address.url != url:
-        print(t("cli.serve_lan", lang, url=address.url))
+    if public_url:
+        address = PageAddress(public_url, False)
+        print(t("cli.serve_public", lang, url=address.url))
+    else:
+        address = join_url(host, port)
+        if root_path:
+            address = PageAddress(address.url.rstrip("/") + root_path + "/", address.local_only)
+        if not address.local_only and address.url != url:
+            print(t("cli.serve_lan", lang, url=address.url))
     _print_qr(address.url)
     if snapshots:
         print(snapshots)
@@ -362,19 +372,41 @@ def _forget_page_address(written: Path | None) -> None:
         written.unlink(missing_ok=True)
 
 
+def _proxy_options(args: argparse.Namespace) -> tuple[str, str | None]:
+    """``serve --root-path`` made plain, and ``--public-url`` checked (an http(s) address)."""
+    from urllib.parse import urlsplit
+
+    from .serve import normal_root_path
+
+    try:
+        root_path = normal_root_path(args.root_path)
+    except ValueError:
+        raise CityWorkshopError(key="cli.bad_root_path", value=args.root_path) from None
+    public = (args.public_url or "").strip() or None
+    if public is not None:
+        parts = urlsplit(public)
+        if (parts.scheme not in ("http", "https") or not parts.hostname
+                or any(ch.isspace() or ord(ch) < 32 for ch in public)):
+            raise CityWorkshopError(key="cli.bad_public_url", value=args.public_url)
+        public = public if public.endswith("/") else public + "/"
+    return root_path, public
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import start_participant_server
 
+    root_path, public_url = _proxy_options(args)
     _store(args).close()  # a clear error now rather than in every participant's kernel
     _ensure_port(args.host, args.port)
     server = start_participant_server(args.db, host=args.host, port=args.port, lang=args.lang,
-                                      idle_minutes=args.idle_minutes)
+                                      idle_minutes=args.idle_minutes, root_path=root_path)
     snaps = None
     written = None
     try:
         _wait_for_server(server)
         snaps, where = _start_snapshots(args)
-        address = _announce(server.url, args.host, args.port, args.lang, where)
+        address = _announce(server.url, args.host, args.port, args.lang, where,
+                            public_url=public_url, root_path=root_path)
         written = _leave_page_address(args.db, address)
         server.process.wait()
         raise _server_failed(server)  # it was not asked to stop
@@ -612,7 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a city-branding leadership workshop from Jupyter, offline.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("init", parents=[common], help="create a new workshop of the reference program")
+    p = sub.add_parser("init", parents=[common], help="create a new workshop (the reference program, or --content DIR)")
     p.add_argument("--groups", type=int, default=None, help="number of groups (default: 5)")
     _content_options(p)
     p.set_defaults(func=cmd_init)
@@ -661,6 +693,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--idle-minutes", type=float, default=5.0,
                    help="how long the session of a page that went away is kept (default 5)")
+    p.add_argument("--root-path", default="",
+                   help="the page's path prefix behind a reverse proxy that serves several "
+                        "workshops at one address, e.g. /tangsel_2026")
+    p.add_argument("--public-url", default=None,
+                   help="the address phones open through that proxy, e.g. "
+                        "https://training.example.org/tangsel_2026/ (printed, as a QR code, "
+                        "and shown by the notebooks)")
     _snapshot_options(p)
     p.set_defaults(func=cmd_serve)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,6 +32,7 @@ __all__ = [
     "ParticipantServer",
     "check_port_free",
     "child_options",
+    "normal_root_path",
     "participant_notebook_path",
     "start_participant_server",
     "stop_process",
@@ -38,6 +40,27 @@ __all__ = [
 
 NOTEBOOK_NAME = "participant.ipynb"
 IDLE_MINUTES = 5.0  # see cityworkshop.participant.server.IDLE_MINUTES
+
+
+def normal_root_path(value: str | None) -> str:
+    """The page's path prefix behind a reverse proxy: ``""`` (none) or ``/a/b``, no slash at
+    the end. Letters, digits, ``-``, ``_``, ``.`` and ``~`` only (the prefix goes into the
+    page's HTML); ValueError otherwise.
+
+    >>> normal_root_path("tangsel_2026/"), normal_root_path(None)
+    ('/tangsel_2026', '')
+    """
+    text = (value or "").strip().strip("/")
+    if not text:
+        return ""
+    parts = text.split("/")
+    if any(not p or p in (".", "..") or not _ROOT_PART.fullmatch(p) for p in parts):
+        raise ValueError(f"{value!r} is not a path prefix such as /tangsel_2026 (letters, digits, "
+                         "'-', '_', '.' or '~' between slashes)")
+    return "/" + "/".join(parts)
+
+
+_ROOT_PART = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 def participant_notebook_path() -> Path:
@@ -152,14 +175,15 @@ class ParticipantServer:
     """
 
     def __init__(self, process: subprocess.Popen[bytes], host: str, port: int, workdir: Path,
-                 log_path: Path):
+                 log_path: Path, root_path: str = ""):
         self.process = process
         self.host = host
         self.port = port
         self.workdir = workdir
         self.log_path = log_path
         connect_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        self.url = f"http://{connect_host}:{port}/"
+        self.root_path = root_path
+        self.url = f"http://{connect_host}:{port}{root_path}/"
 
     @property
     def pid(self) -> int:
@@ -171,7 +195,7 @@ class ParticipantServer:
         Raises ``RuntimeError`` with the server's log if it exits, ``TimeoutError`` if it is
         not up within ``timeout`` seconds.
         """
-        host = self.url.split("//", 1)[1].rsplit(":", 1)[0]
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -206,17 +230,17 @@ class ParticipantServer:
 
 
 def _command(db: Path | str, host: str, port: int, lang: str, idle_minutes: float,
-             count_route: bool) -> list[str]:
+             count_route: bool, root_path: str = "") -> list[str]:
     cmd = [sys.executable, "-W", "ignore", "-m", "cityworkshop.participant.server",
            "--db", str(db), "--host", host, "--port", str(port), "--lang", lang,
-           "--idle-minutes", f"{idle_minutes:g}"]
+           "--idle-minutes", f"{idle_minutes:g}", f"--root-path={root_path}"]
     return [*cmd, "--count-route"] if count_route else cmd
 
 
 def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8866,
                              lang: str = "id", *, idle_minutes: float = IDLE_MINUTES,
                              log_path: Path | None = None,
-                             count_route: bool = False) -> ParticipantServer:
+                             count_route: bool = False, root_path: str = "") -> ParticipantServer:
     """Start the participant page's server (Solara, one process) for the workshop at ``db_path``.
 
     Parameters
@@ -233,6 +257,9 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
         How long the server keeps the session of a page that went away (a closed tab, a phone
         asleep, a lost connection) before it frees it. A page that comes back later starts a
         new session and finds its participant again by the browser's token.
+    root_path
+        The page's path prefix behind a reverse proxy (``/tangsel_2026``): the page asks for
+        its files and websocket under it. ValueError if it is not a plain path.
     count_route
         Answer ``/_cityworkshop/pages`` with the number of open page sessions (for tests and
         benchmarks; off by default).
@@ -254,6 +281,7 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     """
     from .store._base import db_location
 
+    root_path = normal_root_path(root_path)
     db = db_location(db_path)
     if isinstance(db, Path):
         db = db.resolve()
@@ -265,8 +293,9 @@ def start_participant_server(db_path: str | Path, host: str = "127.0.0.1", port:
     log = log_path or workdir / "server.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     with open(log, "ab") as log_file:  # stderr stays ours: what the facilitator must read
-        process = subprocess.Popen(_command(db, host, port, lang, idle_minutes, count_route),
+        process = subprocess.Popen(_command(db, host, port, lang, idle_minutes, count_route,
+                                            root_path),
                                    cwd=workdir,
                                    env=env, stdout=log_file, stdin=subprocess.DEVNULL,
                                    **child_options())
-    return ParticipantServer(process, host, port, workdir, log)
+    return ParticipantServer(process, host, port, workdir, log, root_path)

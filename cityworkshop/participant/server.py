@@ -13,7 +13,15 @@ Around Solara's own routes sits :class:`PageGate`, which keeps the promises of t
 - nothing is ever fetched from the internet: Solara's asset "CDN proxy" answers only from the
   files of ``solara-assets`` on disk, and its CDN address points nowhere;
 - the 13 MB JavaScript bundle is compressed once and kept, not gzipped again for every phone;
-- Solara's telemetry and its version check are off.
+- Solara's telemetry and its version check are off;
+- the page's own address is fixed when the server starts (``--root-path``, default none): a
+  request cannot change it. Solara would otherwise take the first request's ``X-Script-Name``
+  header as the root path of every later page, so one request on the venue Wi-Fi could make
+  every phone load the page's JavaScript from another host.
+
+Behind a reverse proxy that serves several workshops at one address (``/tangsel_2026/``,
+``/bogor_2026/``), start each server with its ``--root-path``: the page then asks for its files
+and websocket under that path, and the gate takes the prefix off whether or not the proxy did.
 
 Run by ``cityworkshop serve`` (:func:`cityworkshop.serve.start_participant_server`).
 """
@@ -30,7 +38,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PageGate", "build_app", "configure", "live_pages", "main", "new_page"]
+from ..serve import normal_root_path
+
+__all__ = ["PageGate", "build_app", "configure", "live_pages", "main", "new_page",
+           "normal_root_path"]
 
 WEB = Path(__file__).resolve().parent / "web"
 APP = WEB / "script" / "app.py"  # Solara looks for assets/ beside the script's folder
@@ -44,8 +55,12 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUTES) -> None:
-    """Set the environment Solara and the page read; call before importing solara."""
+def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUTES,
+              root_path: str = "") -> None:
+    """Set the environment Solara and the page read; call before importing solara.
+
+    ``root_path`` (see :func:`normal_root_path`) is the page's path prefix behind a reverse
+    proxy; it is fixed here, so that no request's ``X-Script-Name`` header can set it."""
     from ..store._base import db_location
 
     where = db_location(db)  # a PostgreSQL workshop's URL stays as it is
@@ -62,6 +77,8 @@ def configure(db: str | Path, lang: str = "id", idle_minutes: float = IDLE_MINUT
         "SOLARA_THEME_TITLE": "Lokakarya Kota",
         "SOLARA_KERNEL_CULL_TIMEOUT": f"{max(idle_minutes, 0.05) * 60:.0f}s",
         "SOLARA_MODE": "production",
+        # fixed, never taken from a request's X-Script-Name / Script-Name header
+        "SOLARA_ROOT_PATH": normal_root_path(root_path),
         # each page's frames are queued and sent by a task of the server's loop, instead of
         # every widget message blocking its page's thread until the loop took it (bench_protocol:
         # with 300 pages the blocking sends starved the loop and keepalive pings timed out)
@@ -175,8 +192,11 @@ class PageGate:
         The folder of ``solara-assets``' files (Solara's proxy cache).
     """
 
-    def __init__(self, app: ASGIApp, cdn_dir: Path, *, count_route: bool = False):
+    def __init__(self, app: ASGIApp, cdn_dir: Path, *, count_route: bool = False,
+                 root_path: str = ""):
         self.app = app
+        #: the page's path prefix (:func:`normal_root_path`); taken off a request's path
+        self.root_path = normal_root_path(root_path)
         #: answer ``/_cityworkshop/pages`` with the number of open page sessions (tests and
         #: benchmarks only: ``--count-route``; never on by default)
         self.count_route = count_route
@@ -203,6 +223,11 @@ class PageGate:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        root = self.root_path
+        if root and (path == root or path.startswith(root + "/")):
+            # a proxy that passes the prefix on: the routes are Solara's own, without it
+            path = path[len(root):] or "/"
+            scope = dict(scope, path=path, raw_path=path.encode("latin-1"))
         if self.count_route and path == "/_cityworkshop/pages" and scope["type"] == "http":
             await _plain(send, 200, str(live_pages()).encode())
             return
@@ -278,7 +303,7 @@ async def _plain(send: Send, status: int, text: bytes) -> None:
     await send({"type": "http.response.body", "body": text})
 
 
-def build_app(*, count_route: bool = False) -> Any:
+def build_app(*, count_route: bool = False, root_path: str = "") -> Any:
     """Solara's Starlette app (its routes and lifespan, not its gzip-every-time middleware)
     inside :class:`PageGate`. :func:`configure` must have run first."""
     from solara.server import settings as solara_settings
@@ -286,7 +311,8 @@ def build_app(*, count_route: bool = False) -> Any:
     from starlette.applications import Starlette
 
     inner = Starlette(routes=solara_starlette.routes, lifespan=solara_starlette.lifespan)
-    return PageGate(inner, Path(solara_settings.assets.proxy_cache_dir), count_route=count_route)
+    return PageGate(inner, Path(solara_settings.assets.proxy_cache_dir), count_route=count_route,
+                    root_path=root_path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -297,13 +323,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--lang", default="id")
     parser.add_argument("--idle-minutes", type=float, default=IDLE_MINUTES)
+    parser.add_argument("--root-path", default="",
+                        help="the page's path prefix behind a reverse proxy, e.g. /tangsel_2026")
     parser.add_argument("--count-route", action="store_true",
                         help="answer /_cityworkshop/pages with the open sessions (tests)")
     args = parser.parse_args(argv)
-    configure(args.db, args.lang, args.idle_minutes)
+    configure(args.db, args.lang, args.idle_minutes, args.root_path)
     import uvicorn
 
-    app = build_app(count_route=args.count_route)
+    app = build_app(count_route=args.count_route, root_path=args.root_path)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                 lifespan="on", ws_ping_interval=20, ws_ping_timeout=20)
     return 0

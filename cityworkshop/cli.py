@@ -644,7 +644,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a city-branding leadership workshop from Jupyter, offline.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("init", parents=[common], help="create a new workshop (the reference program, or --content DIR)")
+    p = sub.add_parser("init", parents=[common],
+                       help="create a new workshop (the reference program, or --content DIR)")
     p.add_argument("--groups", type=int, default=None, help="number of groups (default: 5)")
     _content_options(p)
     p.set_defaults(func=cmd_init)

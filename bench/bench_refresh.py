@@ -125,7 +125,8 @@ def covered(session, f: Functions) -> tuple[list[str], list[str]]:
             done.append(a.id)
         else:
             kind = kind_of(a)
-            gaps.append(f"{a.id}: {', '.join(p for p in (kind.analysis, kind.charts) if p in f.missing)}")
+            missing = [p for p in (kind.analysis, kind.charts) if p in f.missing]
+            gaps.append(f"{a.id}: {', '.join(missing)}")
     return done, gaps
 
 

@@ -863,9 +863,8 @@ def _quoted(names: typing.Iterable[str]) -> str:
 def _at_loc(raw: Any, loc: tuple[Any, ...]) -> Any:
     """The part of the raw file at a pydantic error's ``loc`` (tags of unions skipped)."""
     for part in loc:
-        if isinstance(part, int) and isinstance(raw, list) and 0 <= part < len(raw):
-            raw = raw[part]
-        elif isinstance(raw, dict) and part in raw:
+        if (isinstance(part, int) and isinstance(raw, list) and 0 <= part < len(raw)) or (
+                isinstance(raw, dict) and part in raw):
             raw = raw[part]
         elif not isinstance(part, int) and isinstance(raw, dict):
             continue  # a union's tag

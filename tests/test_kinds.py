@@ -292,7 +292,8 @@ def _kind_name_comparisons(path: Path) -> list[str]:
 def test_no_kind_is_compared_by_name_outside_the_registry() -> None:
     """A new kind must need no edit of a consumer: ask the kind's declaration (``kind_of``,
     its attributes and parts), never ``activity.kind == "..."``."""
-    files = [p for folder in ("cityworkshop", "bench") for p in sorted((ROOT / folder).rglob("*.py"))
+    files = [p for folder in ("cityworkshop", "bench")
+             for p in sorted((ROOT / folder).rglob("*.py"))
              if "kinds" not in p.relative_to(ROOT).parts[1:2]]
     assert len(files) > 50
     found = [hit for p in files for hit in _kind_name_comparisons(p)]

@@ -16,9 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..analysis.plan import drawable
-from ..kinds.plan import month_index, month_label
 from ..content import Activity, Owner, Text
 from ..i18n import t
+from ..kinds.plan import month_index, month_label
 from . import _base_layout, _empty, _escape, _wrap
 from . import _style as S
 

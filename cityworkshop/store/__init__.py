@@ -34,8 +34,6 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from ..answers import NEW_ENTRY, normalize_name, rows_to_answer, validate_answer
 from ..content import Activity, ContentPack, Item, load_pack
-from ..packs import load_content, pack_from_snapshot
-from ..kinds import ActivityData, kind_of
 from ..errors import (
     ActivityClosed,
     CityWorkshopError,
@@ -44,6 +42,8 @@ from ..errors import (
     StoreError,
     StoreUnavailable,
 )
+from ..kinds import ActivityData, kind_of
+from ..packs import load_content, pack_from_snapshot
 from . import postgres as _pg
 from ._base import (
     Group,

@@ -116,7 +116,7 @@ _CARD_TEMPLATE = """<template>
   <div class="cw-choice-card">
     <div class="cw-item-title"><span class="cw-item-number">{{ number }}</span> {{ title }}</div>
     <div v-if="help" class="cw-item-help">{{ help }}</div>
-    <div v-for="r in rows" :key="r.key" :class="['cw-dim'].concat(r.row_classes)">
+    <div v-for="r in rows" :key="'row-' + r.key" :class="['cw-dim'].concat(r.row_classes)">
       <div class="cw-dim-label">{{ r.label }}</div>
       <div :class="r.classes">
         <div class="cw-choice-row" role="group" :aria-label="r.group_label || null">

@@ -38,13 +38,13 @@ from ..store import WorkshopStore
 from ._html import CSS, banner, error_html, esc, local_time
 from ._live import LivePart, figure_output, follow, running_loop
 
-__all__ = ["LiveResults", "ReasonsPart", "StepsPart", "figure_names"]
+__all__ = ["KINDS", "WORDS_SHOWN", "LiveResults", "ReasonsPart", "StepsPart", "figure_names"]
 
 AUTO_REFRESH_SECONDS = 5.0  # at the latest; a change shows within WATCH_SECONDS + a redraw
 WATCH_SECONDS = 0.1  # comparing a number: cheap; a change shows within ~0.1 s + a redraw
 KINDS = names()
+"""The kinds LiveResults shows: every kind of the registry."""
 _log = logging.getLogger(__name__)
-__all__ += ["WORDS_SHOWN"]
 
 
 def figure_names(activity: Activity) -> tuple[str, ...]:

@@ -6,11 +6,12 @@ demo answer, the names of its figures, and the dotted paths of its analysis, cha
 report section, "sent" summary and live view, imported on first use. :func:`kind_of` is the one
 lookup; no other module compares ``activity.kind`` with a name.
 
->>> kind_of(pack.program.activity("disruptive-scoring")).figure_names(...)  # doctest: +SKIP
+>>> scoring = load_pack().program.activity("disruptive-scoring")  # doctest: +SKIP
+>>> kind_of(scoring).figure_names(scoring)  # doctest: +SKIP
 ('radar', 'heatmap', 'gaps')
 
-A new kind is a module here (its ``KIND``), one line in :data:`_MODULES`, its content model in
-:mod:`cityworkshop.content`, and its parts (see ``docs/ARCHITECTURE.md``).
+A new kind is a module here (its ``KIND``), its name in ``_MODULES``, its content model in
+:mod:`cityworkshop.content`, and its analysis, charts and form (``docs/ARCHITECTURE.md``).
 """
 
 from __future__ import annotations

@@ -223,6 +223,8 @@ def _v5_to_v6(conn: Connection) -> None:
     from ..packs import load_content
 
     content_pack_table.create(conn, checkfirst=True)
+    if conn.execute(text("SELECT 1 FROM content_pack WHERE id = 1")).first() is not None:
+        return  # the copy is there already (a migration run again): keep it, never replace it
     row = conn.execute(text("SELECT value FROM meta WHERE key = 'program_id'")).first()
     if row is None:
         return

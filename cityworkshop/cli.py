@@ -372,6 +372,44 @@ def _forget_page_address(written: Path | None) -> None:
         written.unlink(missing_ok=True)
 
 
+def _keep_page_address_in_workshop(args: argparse.Namespace, address: Any) -> Any:
+    """A PostgreSQL workshop has no folder for the page file: the address goes into the
+    workshop itself, renewed every ``PAGE_RENEW_S`` seconds while serving (the notebooks' join
+    card shows it, also from a JupyterLab on another machine). Returns a function that stops
+    renewing and clears it; None for a SQLite file."""
+    import threading
+
+    from .store.page import PAGE_RENEW_S
+
+    if "://" not in str(args.db):
+        return None
+    store = _store(args)
+    stop = threading.Event()
+
+    def renew() -> None:
+        while True:
+            try:
+                store.leave_page_address(address.url, address.local_only)
+            except CityWorkshopError as err:  # the server unreachable for a moment: say it once
+                print(err.message(args.lang), file=sys.stderr, flush=True)
+            if stop.wait(PAGE_RENEW_S):
+                return
+
+    thread = threading.Thread(target=renew, name="cityworkshop-page-address", daemon=True)
+    thread.start()
+
+    def done() -> None:
+        stop.set()
+        thread.join(10)
+        try:
+            store.forget_page_address()
+        except CityWorkshopError:
+            pass
+        store.close()
+
+    return done
+
+
 def _proxy_options(args: argparse.Namespace) -> tuple[str, str | None]:
     """``serve --root-path`` made plain, and ``--public-url`` checked (an http(s) address)."""
     from urllib.parse import urlsplit
@@ -402,18 +440,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                       idle_minutes=args.idle_minutes, root_path=root_path)
     snaps = None
     written = None
+    kept = None
     try:
         _wait_for_server(server)
         snaps, where = _start_snapshots(args)
         address = _announce(server.url, args.host, args.port, args.lang, where,
                             public_url=public_url, root_path=root_path)
-        written = _leave_page_address(args.db, address)
+        kept = _keep_page_address_in_workshop(args, address)
+        written = None if kept else _leave_page_address(args.db, address)
         server.process.wait()
         raise _server_failed(server)  # it was not asked to stop
     except KeyboardInterrupt:
         pass
     finally:
         _forget_page_address(written)
+        if kept is not None:
+            kept()
         if snaps is not None:
             snaps.stop()
         server.stop()

@@ -17,6 +17,7 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "PageAddress",
@@ -205,18 +206,22 @@ def _alive(pid: object) -> bool:
 
 
 def find_page_address(db: str | Path | None = None,
-                      environ: Mapping[str, str] | None = None) -> PageAddress | None:
+                      environ: Mapping[str, str] | None = None, *,
+                      store: Any = None) -> PageAddress | None:
     """The participant page's address as the notebooks see it, or None when no server runs.
 
     ``CITYWORKSHOP_PAGE_URL`` (set by ``cityworkshop up`` for JupyterLab) first; else the file
-    that a running ``serve``/``up`` left beside the database (:func:`page_file`).
+    that a running ``serve``/``up`` left beside a SQLite database (:func:`page_file`); else,
+    for a PostgreSQL workshop, the address a running ``serve`` keeps in the workshop itself
+    (``store``: :meth:`~cityworkshop.store.WorkshopStore.page_address`).
     """
     env = os.environ if environ is None else environ
     url = env.get(PAGE_URL_ENV, "").strip()
     if url:
         return PageAddress(url, env.get(PAGE_LOCAL_ENV, "0").strip() == "1")
-    if db is None:
-        return None
+    if db is None or "://" in str(db):  # a database server's URL has no folder for a file
+        kept = store.page_address() if store is not None else None
+        return PageAddress(kept[0], kept[1]) if kept else None
     try:
         data = json.loads(page_file(db).read_text("utf-8"))
     except (OSError, ValueError):

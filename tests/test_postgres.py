@@ -575,3 +575,37 @@ def test_the_guided_notebooks_run_on_a_workshop_url(pg):
                           check=False)
     assert done.returncode == 0, done.stdout[-3000:]
     assert " passed" in done.stdout and "failed" not in done.stdout
+
+
+def test_serve_leaves_the_page_address_in_the_workshop_while_it_runs(pg_store, url):
+    """A PostgreSQL workshop has no folder for the page file: the facilitator's JupyterLab
+    (perhaps on a JupyterHub) finds the address through the workshop, until serve stops."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from cityworkshop.venue import find_page_address
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    public = "https://training.example.org/tangsel_2026/"
+    proc = subprocess.Popen([sys.executable, "-m", "cityworkshop.cli", "serve", "--db", url,
+                             "--port", str(port), "--lang", "en", "--root-path", "/tangsel_2026",
+                             "--public-url", public, "--snapshot-every", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and "Ctrl+C" not in (proc.stdout.readline() or "Ctrl+C"):
+            pass
+        found = None
+        while time.monotonic() < deadline and found is None:
+            found = find_page_address(url, environ={}, store=pg_store)
+            time.sleep(0.2)
+        assert found is not None and found.url == public
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert find_page_address(url, environ={}, store=pg_store) is None

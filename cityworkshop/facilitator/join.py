@@ -104,7 +104,8 @@ class JoinCard(widgets.VBox):
         self.store = store
         self.lang = lang
         self._fixed = address is not None
-        self.address = address if address is not None else find_page_address(store.path)
+        self.address = (address if address is not None
+                        else find_page_address(store.path, store=store))
         self._task: asyncio.Task[None] | None = None
         self.link = widgets.HTML()
         self.count = widgets.HTML()
@@ -170,7 +171,7 @@ class JoinCard(widgets.VBox):
         """Look again for a participant server that started after this card (True: found)."""
         if self._fixed or self.address is not None:
             return False
-        found = find_page_address(self.store.path)
+        found = find_page_address(self.store.path, store=self.store)
         if found is None:
             return False
         self.address = found

@@ -59,6 +59,7 @@ from ._base import (
     default_db_path,
     normalize_code,
 )
+from .page import PageAddressRows
 from .room import RoomState
 from .schema import (
     MIGRATIONS,
@@ -152,7 +153,7 @@ def _fill(conn: Connection, pack: ContentPack, n_groups: int, seed: int | None,
     ])
 
 
-class WorkshopStore(RoomState, QuestionsAndNotes):
+class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
     """One workshop's database.
 
     Open an existing workshop with ``WorkshopStore(path)``; make a new one with

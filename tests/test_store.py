@@ -1,6 +1,7 @@
 """Tests of cityworkshop.store: creating and opening workshop databases, SQLite settings, group
 codes and joining, the facilitator's open/close state, submitting answers (validation, history,
-group scope, nothing lost on a refused answer) and waiting for another writer's lock.
+group scope, nothing lost on a refused answer) and waiting for another writer's lock (one
+test for every kind of write: the page's 'Kirim' and a question).
 
 Temporary databases come from the fixtures in conftest.py; expected values are written out by
 hand or read with plain sqlite3/PyYAML, never by calling the code under test a second time.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -461,36 +463,87 @@ def test_closing_keeps_earlier_answers_and_refuses_new_ones(open_store, member):
 # -- concurrency ----------------------------------------------------------------------------
 
 
-def test_submit_waits_for_another_writers_lock_and_succeeds(open_store, member):
-    """Another connection holds the write lock (BEGIN IMMEDIATE) for 1.5 s: submit waits."""
-    locked, done = threading.Event(), threading.Event()
+LOCK_HOLD_S = 0.2  # SQLite's busy timeout is 30 s: a wait of any length proves the same
+
+
+@contextmanager
+def _write_lock_held(path: Path, seconds: float = LOCK_HOLD_S):
+    """Another connection takes the write lock (BEGIN IMMEDIATE, with a row of its own) and
+    holds it until ``seconds`` after the write under test began. Yields ``write(fn)``: runs the
+    write, checks it returned only once the holder was letting go, and gives the seconds it
+    took."""
+    locked, go, releasing = threading.Event(), threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
     def hold_lock() -> None:
         try:
-            con = sqlite3.connect(open_store.path, isolation_level=None, timeout=5)
+            con = sqlite3.connect(path, isolation_level=None, timeout=5)
             con.execute("BEGIN IMMEDIATE")
             con.execute("INSERT INTO events (at, action, activity_id) "
                         "VALUES ('2025-01-01T00:00:00+00:00', 'other-writer', NULL)")
             locked.set()
-            time.sleep(1.5)
+            go.wait(5)
+            time.sleep(seconds)
+            releasing.set()
             con.execute("COMMIT")
             con.close()
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
             locked.set()
-        finally:
-            done.set()
+
+    def write(fn) -> float:
+        start = time.perf_counter()
+        go.set()
+        fn()
+        waited = time.perf_counter() - start
+        assert releasing.is_set(), f"the write returned after {waited:.2f} s, lock still held"
+        return waited
 
     thread = threading.Thread(target=hold_lock)
     thread.start()
     assert locked.wait(5)
-    start = time.perf_counter()
-    open_store.submit(ACTIVITY, member.id, {"scores": {ITEMS[0]: {"now": 4}}})
-    waited = time.perf_counter() - start
-    thread.join(10)
+    try:
+        yield write
+    finally:
+        go.set()
+        thread.join(10)
     assert errors == []
-    assert waited >= 1.0, f"submit returned after {waited:.2f} s: it did not wait for the lock"
+
+
+def _page_texts(widget) -> str:
+    """Everything a participant can read in a widget tree (values, labels, descriptions)."""
+    parts = [v for a in ("value", "description", "placeholder")
+             if isinstance(v := getattr(widget, a, None), str)]
+    if callable(getattr(widget, "texts", None)):  # a card of number buttons draws its own text
+        parts.append(widget.texts())
+    parts += [_page_texts(child) for child in getattr(widget, "children", ())]
+    return "\n".join(parts)
+
+
+def test_every_write_waits_for_another_writers_lock_and_succeeds(open_store):
+    """A participant's 'Kirim' on the page (store.submit) and a question (any other write) each
+    meet the write lock held by another connection: each waits for it instead of failing, the
+    page says 'sent' and never 'locked', and the other writer's rows are kept beside them."""
+    from cityworkshop.participant import ParticipantPage
+
+    page = ParticipantPage(open_store)
+    page.code.value = open_store.list_groups()[0].code
+    page.join_button.click()
+    page.form.scores[ITEMS[0]]["now"].value = 4
+    with _write_lock_held(open_store.path) as write:
+        waited = write(page.form.send_button.click)
+    assert waited >= LOCK_HOLD_S, f"submit returned after {waited:.2f} s: it did not wait"
+    assert page.screen == "sent"
+    assert "locked" not in _page_texts(page.widget).lower()
+    assert [r["value_num"] for r in open_store.answer_rows(ACTIVITY)] == [4.0]
+
+    open_store.open_activity("leader-questions")
+    me = open_store.list_participants()[0]
+    with _write_lock_held(open_store.path) as write:
+        waited = write(lambda: open_store.ask("leader-questions", me.id, "Masih di sana?"))
+    assert waited >= LOCK_HOLD_S, f"the question returned after {waited:.2f} s: it did not wait"
+    assert len(open_store.question_rows("leader-questions")) == 1
+
     assert _rows(open_store.path, "SELECT count(*) FROM submissions") == [(1,)]
     assert _rows(open_store.path, "SELECT count(*) FROM events WHERE action = 'other-writer'") \
-        == [(1,)]
+        == [(2,)]

@@ -6,7 +6,6 @@ by seed.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -311,13 +310,6 @@ def test_small_and_large_rooms_still_get_valid_demo_data(tmp_path: Path, groups,
         assert s.open_activities() == []
         rows = s.question_rows(QUESTIONS)
         assert 8 <= len(rows) <= 15
-
-
-def test_make_demo_is_fast(tmp_path: Path):
-    # Target: under 2 s; the bound is doubled because the test machine is shared.
-    t0 = time.perf_counter()
-    make_demo(tmp_path / "fast.db").close()
-    assert time.perf_counter() - t0 < 4.0
 
 
 def test_make_demo_refuses_an_existing_file(tmp_path: Path):

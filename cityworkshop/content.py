@@ -782,9 +782,11 @@ def _pick(target: _Target, raw: Any) -> type[_Model]:
 @functools.cache
 def _adapter(model: type[_Model], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    if not info.metadata:
-        return TypeAdapter(info.annotation)
-    return TypeAdapter(Annotated[info.annotation, *info.metadata])
+    # a field's annotation is a type form only pydantic evaluates (a union, Annotated, ...)
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[annotation, *info.metadata]
+    return TypeAdapter(annotation)
 
 
 def _partial(model: type[_Model], raw: dict[str, Any], loc: str, found: _Found) -> dict[str, Any]:
@@ -1049,8 +1051,9 @@ def load_pack(program: str = "tangsel-elp", *, root: Path | str | None = None) -
                                         f"{city_id!r} (the program's city and the file name)"))
 
     frameworks: dict[str, Framework] = {}
-    for n, fid in enumerate(fw_ids or ()):
-        if fid in fw_ids[:n]:
+    listed_ids = fw_ids or []
+    for n, fid in enumerate(listed_ids):
+        if fid in listed_ids[:n]:
             problems.append(Problem(str(prog_path), f"frameworks[{n}]",
                                     f"framework {fid!r} is listed twice; list it once"))
             continue

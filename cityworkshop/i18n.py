@@ -27,7 +27,8 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"Unknown language {lang!r}: use one of {', '.join(LANGUAGES)}.")
     text = resources.files("cityworkshop").joinpath("locales", f"{lang}.json").read_text("utf-8")
-    return json.loads(text)
+    strings: dict[str, str] = json.loads(text)
+    return strings
 
 
 def t(key: str, lang: str | None = None, /, **params: object) -> str:

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from .content import ContentPack, Session, Text
 
@@ -137,7 +138,7 @@ class _Keep(dict[str, str]):
 
 
 def _government(pack: ContentPack, lang: str) -> str:
-    gov = getattr(pack.city, "government", None)
+    gov: Text | None = getattr(pack.city, "government", None)
     if gov is not None:
         return gov.get(lang)
     return f"Pemerintah {pack.city.name}" if lang != "en" else f"the government of {pack.city.name}"
@@ -159,7 +160,10 @@ def _values(pack: ContentPack, lang: str, activity_id: str | None) -> dict[str, 
 
 def _activity_values(pack: ContentPack, activity_id: str, lang: str) -> dict[str, str]:
     a = pack.program.activity(activity_id)
-    get = lambda name: getattr(a, name, None)
+
+    def get(name: str) -> Any:
+        return getattr(a, name, None)
+
     both = " dan " if lang != "en" else " and "
     dims = [f"**{d.get(lang)}**" for d in (x.label for x in get("dimensions") or ())]
     axes = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 import importlib
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,8 +194,10 @@ def scale_gaps(
             {"now": "float64", "target": "float64", "gap": "float64",
              "count_now": "int64", "count_target": "int64"})
     stats = scores.groupby([*keys, "field"])["value_num"].agg(["mean", "count"]).unstack("field")
-    means = stats["mean"].reindex(columns=[now, target])
-    counts = stats["count"].reindex(columns=[now, target]).fillna(0).astype("int64")
+    # the (statistic, field) columns unstacked: each statistic is a frame of fields
+    means = cast("pd.DataFrame", stats["mean"]).reindex(columns=[now, target])
+    counts = (cast("pd.DataFrame", stats["count"]).reindex(columns=[now, target])
+              .fillna(0).astype("int64"))
     out = pd.DataFrame({
         "now": means[now],
         "target": means[target],

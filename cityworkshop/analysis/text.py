@@ -103,7 +103,7 @@ def text_entries(frame: pd.DataFrame | Iterable[Mapping[str, Any]]) -> pd.DataFr
 def word_frequencies(
     texts: Iterable[str | None],
     *,
-    top: int = 30,
+    top: int | None = 30,
     extra_stopwords: Iterable[str] = (),
 ) -> pd.DataFrame:
     """The words used most often in ``texts``, without stop-words.

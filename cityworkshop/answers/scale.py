@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..content import Activity, Item
+from ..content import Item, ScaleActivity
 from ..kinds.scale import FIELDS, KIND
 
 __all__ = ["FIELDS", "to_answer", "validate"]
 
 
-def validate(activity: Activity, answer: Mapping[str, Any], items: Sequence[Item],
+def validate(activity: ScaleActivity, answer: Mapping[str, Any], items: Sequence[Item],
              owners: Sequence[str]) -> list[dict[str, Any]]:
     return KIND.validate(activity, answer, items, owners)
 

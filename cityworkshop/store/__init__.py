@@ -53,6 +53,7 @@ from ._base import (
     Subject,
     Submission,
     WorkshopInfo,
+    _inserted_id,
     _make_engine,
     _name_key,
     _now,
@@ -354,7 +355,7 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         answer would then be lost while the page says "Terkirim". A stat per write costs a few
         microseconds. A PostgreSQL workshop has no file to check.
         """
-        if self.server is not None:
+        if not isinstance(self.path, Path):  # a PostgreSQL workshop (self.server)
             return
         now = _file_identity(self.path)
         if now is None:
@@ -703,7 +704,9 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         return (*current, *gone.values())
 
     def _about(self, activity: Activity, participant: Participant,
-               answer: Mapping[str, Any]) -> int | None:
+               answer: object) -> int | None:
+        """The group a peer answer is about (None for any other); ``answer`` as the caller
+        sent it (its kind's rules refuse one that is not a mapping)."""
         about = answer.get("about") if isinstance(answer, Mapping) else None
         if not activity.peer:
             if about is not None:
@@ -750,10 +753,9 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         new_entries = any(r["item_id"].startswith(NEW_ENTRY) for r in rows)
         with self._write(ordered=new_entries) as conn:
             rows = self._give_entry_ids(conn, activity_id, subject, rows)
-            sid = conn.execute(insert(submissions_table).values(
+            sid = _inserted_id(conn.execute(insert(submissions_table).values(
                 activity_id=activity_id, subject=subject, group_id=participant.group_id,
-                participant_id=participant.id, created_at=now,
-                about_group_id=about)).inserted_primary_key[0]
+                participant_id=participant.id, created_at=now, about_group_id=about)))
             conn.execute(insert(answers_table), [{"submission_id": sid, **r} for r in rows])
         return Submission(sid, activity_id, subject, participant.group_id, participant.id, now,
                           rows_to_answer(rows, activity.kind), about)

@@ -1,5 +1,6 @@
 """Store layer internals shared by the facade's parts: the engine (WAL, busy timeout,
-``BEGIN IMMEDIATE`` in short retried steps), value objects and small helpers."""
+``BEGIN IMMEDIATE`` in short retried steps), value objects, small helpers and
+:class:`StoreCore`, what the parts of ``WorkshopStore`` may use of it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import random
 import sqlite3
 import time
 import unicodedata
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
+
+if TYPE_CHECKING:
+    from ..content import Activity, ContentPack
 
 BUSY_TIMEOUT_S = 30.0
 _SHORT_WAIT_MS = 5  # SQLite's own wait inside one try of BEGIN IMMEDIATE (see _begin_immediate)
@@ -37,6 +42,14 @@ def db_location(db: str | Path) -> Path | str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _inserted_id(result: CursorResult[Any]) -> int:
+    """The id the database gave the one row an INSERT just added."""
+    key = result.inserted_primary_key
+    if key is None:  # an INSERT of one row always has one; the type allows None
+        raise TypeError("not the result of an INSERT of one row")
+    return int(key[0])
 
 
 def normalize_code(code: str) -> str:
@@ -171,6 +184,49 @@ class Progress:
     def as_tuple(self) -> tuple[int, int, list[tuple[str, int, int]]]:
         """``(answered, total, [(group name, answered, possible), ...])``."""
         return self.answered, self.total, [(g.name, g.answered, g.possible) for g in self.groups]
+
+
+class StoreCore(Protocol):
+    """What the parts of :class:`~cityworkshop.store.WorkshopStore` use of the facade.
+
+    ``WorkshopStore`` is put together from parts, one module each: ``RoomState`` (``room.py``),
+    ``QuestionsAndNotes`` (``sharing.py``) and ``PageAddressRows`` (``page.py``). Each part
+    inherits this protocol, so that its methods are checked against what it uses (its
+    transactions, the content, the lookups), and ``WorkshopStore`` implements every member: mypy
+    refuses a part that uses anything else, and a facade that lacks one of these.
+    """
+
+    #: the SQLAlchemy engine of the SQLite file or the PostgreSQL workshop
+    _engine: Engine
+
+    @property
+    def pack(self) -> ContentPack:
+        """The workshop's content pack."""
+        ...
+
+    def _write(self, *, ordered: bool = True) -> AbstractContextManager[Connection]:
+        """A write transaction (``ordered``: wait for the write lock first)."""
+        ...
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        """A read: every statement sees the latest commit."""
+        ...
+
+    def _records(self, query: Any) -> list[dict[str, Any]]:
+        """A query's rows as dicts."""
+        ...
+
+    def activity(self, activity_id: str) -> Activity:
+        """The activity of the program; ``NotFound`` if unknown."""
+        ...
+
+    def participant(self, participant_id: str) -> Participant:
+        """The participant; ``NotFound`` if unknown."""
+        ...
+
+    def is_open(self, activity_id: str) -> bool:
+        """Whether the activity takes answers (``RoomState``)."""
+        ...
 
 
 def _begin_immediate(dbapi_conn: Any) -> None:

@@ -15,6 +15,7 @@ import datetime as dt
 
 from sqlalchemy import delete, insert, select
 
+from ._base import StoreCore
 from .schema import meta_table
 
 __all__ = ["PAGE_RENEW_S", "PAGE_STALE_S", "PageAddressRows"]
@@ -26,13 +27,13 @@ PAGE_STALE_S = 300.0
 _KEYS = ("page_url", "page_local", "page_seen")
 
 
-class PageAddressRows:
+class PageAddressRows(StoreCore):
     """Page-address methods of :class:`~cityworkshop.store.WorkshopStore`."""
 
     def leave_page_address(self, url: str, local_only: bool = False) -> None:
         """Keep (or renew) the address phones open, for the notebooks' join card."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self._write() as conn:  # type: ignore[attr-defined]
+        with self._write() as conn:
             conn.execute(delete(meta_table).where(meta_table.c.key.in_(_KEYS)))
             conn.execute(insert(meta_table), [
                 {"key": "page_url", "value": url},
@@ -41,13 +42,13 @@ class PageAddressRows:
 
     def forget_page_address(self) -> None:
         """The page server stopped: no address to show any more."""
-        with self._write() as conn:  # type: ignore[attr-defined]
+        with self._write() as conn:
             conn.execute(delete(meta_table).where(meta_table.c.key.in_(_KEYS)))
 
     def page_address(self, *, max_age_s: float = PAGE_STALE_S) -> tuple[str, bool] | None:
         """``(url, local_only)`` of a page server that renewed its address within
         ``max_age_s`` seconds, else None."""
-        with self._read() as conn:  # type: ignore[attr-defined]
+        with self._read() as conn:
             rows = dict(conn.execute(select(meta_table.c.key, meta_table.c.value)
                                      .where(meta_table.c.key.in_(_KEYS))).all())
         url, seen = rows.get("page_url"), rows.get("page_seen")

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from ..errors import StoreError
-from ._base import _now
+from ._base import StoreCore, _now
 from .schema import activity_state_table, events_table, submissions_table
 
 
-class RoomState:
+class RoomState(StoreCore):
     """Facilitator state methods of :class:`~cityworkshop.store.WorkshopStore`."""
 
     # -- facilitator state ------------------------------------------------------------------

@@ -3,14 +3,19 @@ the room's synthesis) in the store (store layer; a part of WorkshopStore)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select, update
 
 from ..content import Activity
 from ..errors import ActivityClosed, InvalidAnswer
 from ..kinds import kind_of
-from ._base import _now
+from ._base import StoreCore, _inserted_id, _now
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PgInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
 from .schema import (
     drafts_table,
     groups_table,
@@ -23,12 +28,12 @@ from .schema import (
 DRAFT_MAX_BYTES = 256 * 1024  # a form's value is a few KB; a crafted megabyte is not kept
 
 
-def conn_dialect(store: Any) -> str:
+def conn_dialect(store: StoreCore) -> str:
     """``"sqlite"`` or ``"postgresql"``: the store's engine's SQL dialect."""
     return str(store._engine.dialect.name)
 
 
-class QuestionsAndNotes:
+class QuestionsAndNotes(StoreCore):
     """Question, vote and note methods of :class:`~cityworkshop.store.WorkshopStore`."""
 
     # -- questions (sharing session) ---------------------------------------------------------
@@ -49,10 +54,9 @@ class QuestionsAndNotes:
         if require_open and not self.is_open(activity_id):
             raise ActivityClosed("answer.closed")
         with self._write(ordered=False) as conn:
-            return int(conn.execute(insert(questions_table).values(
+            return _inserted_id(conn.execute(insert(questions_table).values(
                 activity_id=activity_id, participant_id=participant.id,
-                group_id=participant.group_id, text=body, created_at=_now())
-            ).inserted_primary_key[0])
+                group_id=participant.group_id, text=body, created_at=_now())))
 
     def vote(self, question_id: int, participant_id: str, *, require_open: bool = True) -> bool:
         """Vote a question up; one vote per person per question.
@@ -70,13 +74,18 @@ class QuestionsAndNotes:
             raise ActivityClosed("answer.closed")
         if q.participant_id == participant.id:
             return False
+        # each dialect's own INSERT ... ON CONFLICT, imported when first needed
         if conn_dialect(self) == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            new_vote: PgInsert | SqliteInsert = pg_insert(votes_table)
         else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            new_vote = sqlite_insert(votes_table)
         with self._write(ordered=False) as conn:
             # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT
-            res = conn.execute(dialect_insert(votes_table).values(
+            res = conn.execute(new_vote.values(
                 question_id=question_id, participant_id=participant.id, created_at=_now())
                 .on_conflict_do_nothing().returning(votes_table.c.question_id))
             return res.first() is not None

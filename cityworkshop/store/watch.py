@@ -53,7 +53,7 @@ class ChangeWatcher:
         self._thread.start()
 
     def _connect(self) -> Any:
-        if self.url is not None:
+        if self.path is None:  # a PostgreSQL workshop (self.url)
             return self._connect_server()
         # read only, never creating the file; a URI keeps odd characters in the path safe
         uri = f"file:{self.path.resolve().as_posix()}?mode=ro"
@@ -64,7 +64,7 @@ class ChangeWatcher:
         from .postgres import make_engine, parse_url
 
         if self._engine is None:
-            self._engine = make_engine(parse_url(self.url), pool_size=1, read_only=True)
+            self._engine = make_engine(parse_url(str(self.url)), pool_size=1, read_only=True)
         raw = self._engine.raw_connection()
         raw.driver_connection.autocommit = True  # each read sees the latest commit
         return raw

@@ -6,6 +6,7 @@ Each benchmark owns the text between ``<!-- bench:NAME -->`` and ``<!-- /bench:N
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -34,10 +35,8 @@ def machine() -> str:
 def command() -> str:
     """The exact command that ran this benchmark, relative to the repository root."""
     argv = [sys.argv[0]]
-    try:
+    with contextlib.suppress(ValueError):
         argv[0] = str(Path(sys.argv[0]).resolve().relative_to(ROOT))
-    except ValueError:
-        pass
     return shlex.join([sys.executable, *argv, *sys.argv[1:]])
 
 
@@ -98,10 +97,8 @@ class ProcessTree:
 
         total = 0
         for p in self.procs():
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += p.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total / MiB
 
     def cpu(self) -> float:

@@ -3,7 +3,8 @@
 Makes two demo workshops (40 participants, 5 groups, every activity answered; seeds 2008 and
 2009, not timed) and times :func:`cityworkshop.compare.write_compare` of A and B, ``--runs``
 times after one warm-up run (imports, content pack, plotly.js bundle): median and spread.
-Also the command once in a fresh process. Baseline in the same run: loading both workshops' answer rows of every activity into pandas
+Also the command once in a fresh process. Baseline in the same run: loading both workshops'
+answer rows of every activity into pandas
 (``answer_rows`` -> ``answers_frame``). Target: median under 3 s. Writes the ``compare``
 section of BENCHMARKS.md.
 

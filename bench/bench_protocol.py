@@ -228,10 +228,8 @@ class Client:
             if left <= 0:
                 raise Failed(f"{what}: timeout after {self.timeout:.0f} s")
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), left)
-            except TimeoutError:
-                pass
 
     def screen(self, name: str) -> Callable[[], Any]:
         def test() -> Any:
@@ -453,7 +451,8 @@ async def room(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         stored = set(texts)
         res["lost"] = sum(1 for c in clients if c.answer not in stored)
         res["sent_ok"] = sum(1 for c in clients if "submit" in c.t)
-        res["dropped"] = sum(1 for c in clients if c.closed and "connection lost" in (c.error or ""))
+        res["dropped"] = sum(1 for c in clients
+                             if c.closed and "connection lost" in (c.error or ""))
         res["frames"] = sum(c.frames for c in clients)
         res["client_cpu"] = sum(me.cpu_times()[:2]) - mine0
         for key in ("get", "form", "join", "open_to_joined", "follow", "submit"):
@@ -508,7 +507,8 @@ def report(args: argparse.Namespace, rooms: list[dict[str, Any]], wall: float,
         row("server RSS, 1 session joined (MiB)", lambda r: f"{r['rss_1']:.0f}"),
         row("server RSS, all sessions joined, next form built ahead (MiB)",
             lambda r: f"{r['rss_joined']:.0f}", ratio=lambda r: r["rss_joined"]),
-        row("**server RSS, all answers submitted (MiB)**", lambda r: f"**{r['rss_submitted']:.0f}**",
+        row("**server RSS, all answers submitted (MiB)**",
+            lambda r: f"**{r['rss_submitted']:.0f}**",
             f"<= {TARGET_MIB} ({big['n']})", verdict(mem_ok), ratio=lambda r: r["rss_submitted"]),
         row("server memory per session, joined (MiB)", lambda r: f"{per_session(r):.2f}",
             "", "", ratio=per_session),

@@ -4,14 +4,16 @@ For each session of the program that has activities, one "refresh" is what the f
 notebook does when the room's answers change, through the same entry points as
 ``LiveResults.refresh``: read every activity's data from the store (``activity_data``), turn it
 into its kind's summaries (``kind_of(a).summaries``) and build every figure of the session
-(``kind_of(a).figures``, as on the projector). Timed on the demo (40 participants, ``make_demo``) and on a
-synthetic workshop of 10,000 participants in 50 groups, inserted directly with ``executemany``
-(set-up, not the code under test; every participant answers every activity once). Baseline,
-same run, same data: the raw read plus one pandas groupby mean per activity
+(``kind_of(a).figures``, as on the projector). Timed on the demo (40 participants,
+``make_demo``) and on a synthetic workshop of 10,000 participants in 50 groups, inserted
+directly with ``executemany`` (set-up, not the code under test; every participant answers
+every activity once). Baseline, same run, same data: the raw read plus one pandas groupby mean
+per activity
 (``pd.DataFrame(store.answer_rows(a)).groupby(["item_id", "field"])["value_num"].mean()``).
 
 Targets: a session's refresh under 200 ms with 40 participants and under 2 s with 10,000.
-A kind whose analysis or charts cannot be imported is listed as not covered. Writes the ``refresh`` section of BENCHMARKS.md.
+A kind whose analysis or charts cannot be imported is listed as not covered. Writes the
+``refresh`` section of BENCHMARKS.md.
 
     /work/venv/bin/python bench/bench_refresh.py [--runs 7] [--big-runs 5] [--people 10000]
                                                   [--no-write]
@@ -228,7 +230,7 @@ def build_big(path: Path, people: int, seed: int = 1) -> dict[str, int]:
         text = (f"{rng.choice(d._DEF_OPEN)} {rng.choice(d._DEF_CORE)} "
                 f"{rng.choice(d._DEF_PURPOSE)}")
         submit("branding-definition", f"p:{pid}", g, pid, [("e00", "text", None, text)])
-    levels, weights = zip(*d._URGENCY_WEIGHTS.items())
+    levels, weights = zip(*d._URGENCY_WEIGHTS.items(), strict=True)
     for pid, g in pairs:
         s = rng.choices(levels, weights)[0]
         rows = [("urgency", "score", float(s), None)]
@@ -269,7 +271,7 @@ def build_big(path: Path, people: int, seed: int = 1) -> dict[str, int]:
         questions.append((qid, "leader-questions", pid, g, rng.choice(d._QUESTIONS), now(),
                           now() if qid <= 5 else None))
     asked_by = {q[0]: q[2] for q in questions}
-    for pid, g in pairs:
+    for pid, _g in pairs:
         for q in set(rng.choices(range(1, len(questions) + 1), k=3)):
             if asked_by[q] != pid:
                 votes.append((q, pid, now()))
@@ -451,7 +453,8 @@ passes `validate_answer`.
 
 {verdict}
 
-Entry points that could not be imported (not timed): {missing_txt}. Activities whose charts are not (fully) covered:
+Entry points that could not be imported (not timed): {missing_txt}.
+Activities whose charts are not (fully) covered:
 
 {gaps_txt}
 """

@@ -351,7 +351,7 @@ async def follow(store: WorkshopStore, server: Server, pages: list, rounds: int,
         done = await asyncio.gather(*(seen(p) for _, p in shown))
         t_all = max(done)
         rec["cpu"].append(server.cpu() - c0)
-        for (_, page), t_seen in zip(shown, done):
+        for (_, page), t_seen in zip(shown, done, strict=True):
             rec["visible"].append(t_seen - t0)
             mine = [x for x in frames.get(id(page), []) if t0 <= x <= t_seen]
             if mine:
@@ -588,7 +588,8 @@ def report(args, r: dict, wall: float) -> str:
         f"**{s50:.2f} / {s95:.2f}** (max {max(sub):.2f}) | | | p95 <= 0.3 | "
         f"{verdict(s95 <= 0.3)} |",
         f"| every page closed: server RSS {o['released'][1]:.0f} s / {b['released'][1]:.0f} s "
-        f"after the last one (MiB) | {o['rss_idle']:.0f} ({o['rss_idle'] / o['rss0'] - 1:+.0%} of 0 pages) | "
+        f"after the last one (MiB) | {o['rss_idle']:.0f} "
+        f"({o['rss_idle'] / o['rss0'] - 1:+.0%} of 0 pages) | "
         f"{b['rss_idle']:.0f} ({b['rss_idle'] / b['rss0'] - 1:+.0%}) | | (information: the "
         f"target is the reload row; what stays is the forms' modules, imported once, and "
         f"memory the allocator keeps for the next pages) | ours {'back' if o_back else 'kept'}, "
@@ -678,11 +679,12 @@ def main() -> None:
     server = start_participant_server(db, host="127.0.0.1", port=free_port(), lang="id",
                                       idle_minutes=args.idle_minutes, count_route=True)
     bare_port = free_port()
-    bare_proc = subprocess.Popen(
-        [sys.executable, "-W", "ignore", "-c", BARE_RUNNER, str(db), str(app), str(bare_port),
-         f"{args.idle_minutes:g}"],
-        cwd=workdir, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=open(tmp / "bare.log", "ab"), **child_options())
+    with open(tmp / "bare.log", "ab") as bare_log:  # the child keeps its own copy of the file
+        bare_proc = subprocess.Popen(
+            [sys.executable, "-W", "ignore", "-c", BARE_RUNNER, str(db), str(app),
+             str(bare_port), f"{args.idle_minutes:g}"],
+            cwd=workdir, env=dict(os.environ, PYTHONUNBUFFERED="1"), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=bare_log, **child_options())
     try:
         server.wait_ready(60)
         wait_port(bare_port, bare_proc)

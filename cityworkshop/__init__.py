@@ -6,7 +6,14 @@ that ``import cityworkshop`` stays fast on a participant's kernel.
 
 from __future__ import annotations
 
-from .errors import ActivityClosed, CityWorkshopError, ContentError, InvalidAnswer, NotFound, StoreError
+from .errors import (
+    ActivityClosed,
+    CityWorkshopError,
+    ContentError,
+    InvalidAnswer,
+    NotFound,
+    StoreError,
+)
 
 __version__ = "0.1.0"
 

@@ -12,6 +12,7 @@ snapshots live in :mod:`cityworkshop.store.health`; the servers in :mod:`citywor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sqlite3
@@ -401,10 +402,8 @@ def _keep_page_address_in_workshop(args: argparse.Namespace, address: Any) -> An
     def done() -> None:
         stop.set()
         thread.join(10)
-        try:
+        with contextlib.suppress(CityWorkshopError):
             store.forget_page_address()
-        except CityWorkshopError:
-            pass
         store.close()
 
     return done
@@ -638,7 +637,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """SQLite's full ``integrity_check``: "ok" (exit 0), or every problem found (exit 2)."""
     from .store.health import integrity_problems, snapshot_folder
-
     from .store.postgres import is_url
 
     problems = integrity_problems(args.db, max_errors=CHECK_MAX_ERRORS)
@@ -752,7 +750,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", parents=[common],
                        help="JupyterLab and the participant page together (the main job)")
-    p.add_argument("--demo", action="store_true", help="create a demo workshop first if --db is missing")
+    p.add_argument("--demo", action="store_true",
+                   help="create a demo workshop first if --db is missing")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8866, help="participant page port")
     p.add_argument("--lab-port", type=int, default=8888)

@@ -11,6 +11,7 @@ Every problem of every file is collected and reported at once, with file and fie
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import functools
@@ -805,10 +806,8 @@ def _partial(model: type[_Model], raw: dict[str, Any], loc: str, found: _Found) 
             continue
         value, shape = raw[name], _shape(info.annotation)
         if shape is None:
-            try:
+            with contextlib.suppress(ValidationError):
                 tree[name] = _adapter(model, name).validate_python(value)
-            except ValidationError:
-                pass
         elif shape[0] == "many":
             if isinstance(value, list):
                 tree[name] = [_partial(_pick(shape[1], x), x, f"{where}[{i}]", found)

@@ -46,16 +46,22 @@ _BASELINE = {
     "city_identity": (2.2, 4.4),
 }
 _REASONS = {
-    "digital_services": "Perizinan sudah daring, tetapi banyak layanan masih harus datang ke kantor.",
-    "responsive_complaints": "Kanal aduan dikenal warga, namun tindak lanjut antar-OPD belum terpantau.",
-    "data_driven": "Data ada di tiap OPD tetapi belum terhubung dan jarang dipakai dalam rapat pimpinan.",
+    "digital_services": ("Perizinan sudah daring, tetapi banyak "
+                         "layanan masih harus datang ke kantor."),
+    "responsive_complaints": ("Kanal aduan dikenal warga, namun tindak "
+                              "lanjut antar-OPD belum terpantau."),
+    "data_driven": ("Data ada di tiap OPD tetapi belum terhubung "
+                    "dan jarang dipakai dalam rapat pimpinan."),
     "mobility": "Kemacetan di koridor utama kota; angkutan umum belum terintegrasi.",
     "health_liveability": "IPM sudah tinggi, tetapi ruang publik dan trotoar masih kurang.",
     "digital_economy": "UMKM banyak yang sudah memakai QRIS, pendampingan masih terbatas.",
     "learning_society": "Warga muda melek digital; warga lansia masih perlu dibantu.",
-    "collaboration": "Kampus dan komunitas aktif, tetapi jarang diajak merancang layanan sejak awal.",
-    "environment": "Sampah masih menjadi masalah utama; data timbulan per kecamatan belum real time.",
-    "city_identity": "Orang luar mengenal beberapa kawasannya, belum mengenal {city} sebagai satu kota.",
+    "collaboration": ("Kampus dan komunitas aktif, tetapi jarang "
+                      "diajak merancang layanan sejak awal."),
+    "environment": ("Sampah masih menjadi masalah utama; data "
+                    "timbulan per kecamatan belum real time."),
+    "city_identity": ("Orang luar mengenal beberapa kawasannya, "
+                      "belum mengenal {city} sebagai satu kota."),
 }
 
 # Concrete ideas for a more liveable city, each linked to one disruptive-city criterion.
@@ -354,7 +360,7 @@ def _combos(rng: Random, n: int, *parts: tuple[str, ...]) -> list[tuple[str, ...
     out = []
     for k in picks:
         combo = []
-        for part, size in zip(parts, sizes):
+        for part, size in zip(parts, sizes, strict=True):
             k, i = divmod(k, size)
             combo.append(part[i])
         out.append(tuple(combo))
@@ -519,13 +525,14 @@ class _Day:
     def branding(self) -> None:
         rng = self.rng
         for person, (opener, core, purpose) in zip(
-                self.people, _combos(rng, len(self.people), _DEF_OPEN, _DEF_CORE, _DEF_PURPOSE)):
+                self.people, _combos(rng, len(self.people), _DEF_OPEN, _DEF_CORE, _DEF_PURPOSE),
+                strict=True):
             text = f"{opener} {core} {purpose}"
             if rng.random() < 0.3:
                 text += " " + rng.choice(_DEF_EXTRA)
             self.submit("branding-definition", person, {"entries": [{"text": text}]})
 
-        levels, weights = zip(*_URGENCY_WEIGHTS.items())
+        levels, weights = zip(*_URGENCY_WEIGHTS.items(), strict=True)
         for person in self.people:
             score = rng.choices(levels, weights)[0]
             answer: dict[str, Any] = {"scores": {"urgency": {"score": score}}, "reasons": {}}
@@ -590,7 +597,7 @@ class _Day:
         askers = _pick_distinct(rng, self.people, n)
         asked = [(store.ask("leader-questions", who, self.named(text), require_open=False),
                   rng.random() + 0.2)
-                 for who, text in zip(askers, texts)]
+                 for who, text in zip(askers, texts, strict=True)]
         ids = [q for q, _ in asked]
         weights = [w ** 2 for _, w in asked]
         for person in self.people:
@@ -607,7 +614,8 @@ class _Day:
             store.mark_answered(q)
 
         for person, (do, when) in zip(
-                self.people, _combos(rng, len(self.people), _REFLECT_DO, _REFLECT_WHEN)):
+                self.people, _combos(rng, len(self.people), _REFLECT_DO, _REFLECT_WHEN),
+                strict=True):
             self.submit("reflection", person, {"entries": [{"text": f"{do} {when}"}]})
 
     # closing ----------------------------------------------------------------------------------
@@ -630,7 +638,8 @@ class _Day:
             self.submit(activity.id, person, {"scores": scores})
 
         commenters = [p for p in self.people if rng.random() < 0.6]
-        for person, text in zip(commenters, _pick_distinct(rng, _COMMENTS, len(commenters))):
+        texts = _pick_distinct(rng, _COMMENTS, len(commenters))
+        for person, text in zip(commenters, texts, strict=True):
             self.submit("closing-comments", person, {"entries": [{"text": text}]})
 
 

@@ -60,7 +60,6 @@ class ContentError(CityWorkshopError, ValueError):
 
     def message(self, lang: str) -> str:
         from .i18n import t
-
         from .packs import problem_text
 
         lines = [t("error.content", lang, n=len(self.problems))]

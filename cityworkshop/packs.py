@@ -80,7 +80,8 @@ def pack_from_snapshot(text: str, where: str = "-") -> ContentPack:
     try:
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"unknown format {data.get('format') if isinstance(data, dict) else data!r:.20}")
+            found = data.get("format") if isinstance(data, dict) else data
+            raise ValueError(f"unknown format {found!r:.20}")
         program = Program.model_validate(data["program"])
         city = City.model_validate(data["city"])
         frameworks = {k: Framework.model_validate(v) for k, v in data["frameworks"].items()}

@@ -67,7 +67,8 @@ def participant_notebook_path() -> Path:
     """The participant notebook (the page inside JupyterLab, for a look without the server):
     installed in ``cityworkshop/_notebooks`` or from the checkout."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_notebooks" / NOTEBOOK_NAME, here.parent / "notebooks" / NOTEBOOK_NAME):
+    for candidate in (here / "_notebooks" / NOTEBOOK_NAME,
+                      here.parent / "notebooks" / NOTEBOOK_NAME):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(f"{NOTEBOOK_NAME} not found in {here / '_notebooks'} nor in "

@@ -26,6 +26,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import pytest
+from traitlets import TraitError
 
 from cityworkshop.forms import QuestionsBoard, form_for
 from cityworkshop.forms._choice import ChoiceButtons, ChoiceCard, ChoiceRow
@@ -132,7 +133,8 @@ def test_number_buttons_say_their_meaning_and_their_pressed_state(store: Worksho
     row = scoring.scores["digital_services"]["now"]
     assert [text for text, _ in row.options] == ["1", "2", "3", "4", "5"]
     assert row.names[2].startswith("3 dari 5: ") and row.names[1].startswith("2 dari 5")
-    assert all(name.startswith(text) for name, (text, _) in zip(row.names, row.options))
+    assert all(name.startswith(text)
+               for name, (text, _) in zip(row.names, row.options, strict=True))
     assert row.group_label.endswith(": Sekarang")
     assert row.pressed == [False] * 5
     row.value = 3
@@ -148,7 +150,7 @@ def test_number_buttons_say_their_meaning_and_their_pressed_state(store: Worksho
     matrix = form_for(store.activity("branding-initiatives"), "id")
     x = next(iter(matrix.x.values()))
     assert x.names[0].startswith("1 dari 5: ") and x.names[2] == "3 dari 5"
-    with pytest.raises(Exception):
+    with pytest.raises(TraitError):
         x.value = 9  # not a button of the row
 
 

@@ -1,4 +1,5 @@
-"""The participant page served by the page server (Solara) and driven in headless Chromium (Debian's, no download).
+"""The participant page served by the page server (Solara) and driven in headless Chromium
+(Debian's, no download).
 
 Join -> wait -> the facilitator opens the activity -> score and give a reason -> "Kirim" ->
 "Terkirim" -> the row is in the database -> reload, rejoin -> the earlier answer is selected.
@@ -126,7 +127,8 @@ def test_participant_page_end_to_end(served, browser, shots: Path) -> None:
         assert rows[("digital_services", "now")]["value_num"] == 3
         assert rows[("digital_services", "target")]["value_num"] == 5
         assert rows[("mobility", "now")]["value_num"] == 2
-        assert rows[("digital_services", "reason")]["value_text"] == "Perizinan sudah daring <i>x</i>"
+        reason = rows[("digital_services", "reason")]["value_text"]
+        assert reason == "Perizinan sudah daring <i>x</i>"
 
         page.reload(wait_until="commit")  # this browser's token takes Ayu back to her seat
         page.locator("button.cw-send").wait_for(state="visible", timeout=90_000)
@@ -316,7 +318,8 @@ def test_every_activity_kind_on_the_page(served, browser, shots: Path) -> None:
             _send_and_wait(page)
             shot("13-plan-sent")
             steps = {r["field"]: r["value_text"] for r in store.answer_rows("branding-plan")}
-            assert steps["owner"] == pack.city.opds[0].id and steps["kpi"] == "3 lokakarya, 200 warga"
+            assert steps["owner"] == pack.city.opds[0].id
+            assert steps["kpi"] == "3 lokakarya, 200 warga"
 
         # questions: ask, vote once, a second vote is refused with a message
         assert _advance_and_wait(store, page, timings) == "leader-questions"

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from test_analysis import answer  # tests/ is on sys.path (no package)
 
 from cityworkshop.analysis import (
     answers_frame,
@@ -17,8 +18,6 @@ from cityworkshop.analysis import (
 from cityworkshop.charts import gap_chart, heatmap_chart, radar_chart
 from cityworkshop.content import Activity, load_pack
 from cityworkshop.i18n import t
-
-from test_analysis import answer  # tests/ is on sys.path (no package)
 
 EVIL = "<script>alert('x')</script>"
 
@@ -126,7 +125,7 @@ def test_gap_chart_matches_gaps_largest_on_top(frame: pd.DataFrame, activity: Ac
     assert list(bar["x"]) == pytest.approx(expected["gap"].tolist())
     assert bar["x"][0] == max(bar["x"])
     assert fig["layout"]["yaxis"]["autorange"] == "reversed"  # first row drawn on top
-    assert "Integrated mobility" == bar["y"][0]
+    assert bar["y"][0] == "Integrated mobility"
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

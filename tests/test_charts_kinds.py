@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from test_analysis_kinds import EVIL, _step, rows_of  # tests/ is on sys.path (no package)
 
 from cityworkshop.analysis import (
     answers_frame,
@@ -31,8 +32,6 @@ from cityworkshop.charts import (
 )
 from cityworkshop.content import Item, Text, load_pack
 from cityworkshop.i18n import t
-
-from test_analysis_kinds import EVIL, _step, rows_of  # tests/ is on sys.path (no package)
 
 PACK = load_pack()
 ACT = PACK.program.activity

@@ -7,6 +7,7 @@ Expected values are read from the YAML files directly (plain PyYAML), not from t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def test_agenda_runs_from_0800_to_1500_in_order_with_lunch(pack):
     assert sessions[-1].end == dt.time(15, 0)
     for s in sessions:
         assert s.start < s.end, s.id
-    for a, b in zip(sessions, sessions[1:]):
+    for a, b in itertools.pairwise(sessions):
         assert a.end <= b.start, f"{a.id} overlaps {b.id}"
     raw_ids = [s["id"] for s in _raw("programs/tangsel-elp.yaml")["sessions"]]
     assert [s.id for s in sessions] == raw_ids
@@ -199,7 +200,8 @@ def _break_program(root: Path) -> None:
     # overlapping sessions: sharing-session starts 12:30, during lunch (12:00-13:00)
     _edit(prog, '    start: "13:00"\n    end: "14:15"', '    start: "12:30"\n    end: "14:15"')
     # unknown framework behind the scoring activity's items
-    _edit(prog, "items_from: disruptive-city\n        dimensions", "items_from: no-such-framework\n        dimensions")
+    _edit(prog, "items_from: disruptive-city\n        dimensions",
+          "items_from: no-such-framework\n        dimensions")
 
 
 PROGRAM_PROBLEMS = [
@@ -245,7 +247,8 @@ def test_cross_file_problems_are_listed_together(pack_copy):
     """A valid program whose framework and items refer to things that do not exist."""
     prog = pack_copy / "programs" / "tangsel-elp.yaml"
     _edit(prog, "frameworks: [disruptive-city]", "frameworks: [disruptive-city, extra-criteria]")
-    _edit(prog, "items_from: disruptive-city\n        dimensions", "items_from: no-such-framework\n        dimensions")
+    _edit(prog, "items_from: disruptive-city\n        dimensions",
+          "items_from: no-such-framework\n        dimensions")
     (pack_copy / "frameworks" / "extra-criteria.yaml").write_text(
         "id: extra-criteria\nname: {id: Ekstra, en: Extra\ncriteria: [\n", encoding="utf-8")
     _edit(pack_copy / "frameworks" / "disruptive-city.yaml",

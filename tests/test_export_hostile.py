@@ -158,8 +158,7 @@ def _read_xlsx(path: Path) -> dict[str, list[dict[str, XCell]]]:
 def _by_ids(db: Path, sheets: dict[str, list[dict[str, XCell]]]
            ) -> dict[str, list[dict[str, XCell]]]:
     """The workbook's sheets and columns (named in Indonesian) by their stable ids."""
-    from cityworkshop.report.export import (QUESTION_COLUMNS, REVISION_COLUMNS, header,
-                                            sheet_names)
+    from cityworkshop.report.export import QUESTION_COLUMNS, REVISION_COLUMNS, header, sheet_names
 
     with WorkshopStore(db) as store:
         by_title = {title: key for key, title in sheet_names(store, "id").items()}

@@ -253,7 +253,8 @@ def test_live_results_refuses_unknown_kinds(store: WorkshopStore, monkeypatch) -
         LiveResults(store, ACTIVITY)
 
 
-def test_reveal_in_the_panel_redraws_this_kernels_results_at_once(demo_store: WorkshopStore) -> None:
+def test_reveal_in_the_panel_redraws_this_kernels_results_at_once(
+        demo_store: WorkshopStore) -> None:
     live = LiveResults(demo_store, ACTIVITY)  # no event loop here: no watcher, only the nudge
     panel = ControlPanel(demo_store, ACTIVITY)
     assert live.figures

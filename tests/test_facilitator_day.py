@@ -86,9 +86,9 @@ def day(store: WorkshopStore) -> dict:
                          {"entries": [{"text": "City branding adalah identitas dan citra kota "
                                                "yang dibangun bersama warga"}]},
                          require_open=False)
-            store.submit("branding-urgency", p.id, {"scores": {"urgency": {"score": 3 + k}},
-                                                    "reasons": {"urgency": "Tangsel belum dikenal"}},
-                         require_open=False)
+            answer = {"scores": {"urgency": {"score": 3 + k}},
+                      "reasons": {"urgency": "Tangsel belum dikenal"}}
+            store.submit("branding-urgency", p.id, answer, require_open=False)
             store.submit("satisfaction", p.id, {"scores": _scores(store, "satisfaction", 4 + k)},
                          require_open=False)
             store.submit("reflection", p.id, {"entries": [{"text": "Rapat berbasis data"}]},
@@ -124,7 +124,8 @@ def test_live_results_draw_every_activity_of_the_day(day: dict) -> None:
 
 
 def test_figure_names_per_kind(store: WorkshopStore) -> None:
-    expected = {"disruptive-scoring": ("radar", "heatmap", "gaps"), "presentation-rating": ("peer",),
+    expected = {"disruptive-scoring": ("radar", "heatmap", "gaps"),
+                "presentation-rating": ("peer",),
                 "branding-urgency": ("bars",), "satisfaction": ("bars",),
                 "liveable-ideas": ("words",), "branding-initiatives": ("matrix",),
                 "idea-votes": ("points",), "branding-plan": ("roadmap",),

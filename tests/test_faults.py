@@ -28,8 +28,7 @@ import pytest
 
 from cityworkshop.cli import main
 from cityworkshop.demo import make_demo
-from cityworkshop.store import WorkshopStore
-from cityworkshop.store import health
+from cityworkshop.store import WorkshopStore, health
 from cityworkshop.store._base import _make_engine
 
 ACTIVITY = "disruptive-scoring"
@@ -371,7 +370,8 @@ def test_serve_prints_a_failed_snapshot_as_a_warning_and_keeps_serving(demo, tmp
     """The snapshot folder cannot be made (a file is in its way): one warning, still up."""
     health.snapshot_folder(demo).write_text("in the way")
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--lang", "en", cwd=tmp_path)
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--lang", "en",
+                       cwd=tmp_path)
     try:
         assert f"http://127.0.0.1:{port}/" in out
         with socket.create_connection(("127.0.0.1", port), timeout=2):
@@ -491,9 +491,8 @@ def test_a_read_only_engine_refuses_writes_and_reads(demo):
 def test_a_missing_file_is_never_created_by_the_engine(tmp_path):
     engine = _make_engine(tmp_path / "nope.db")
     try:
-        with pytest.raises(Exception):
-            with engine.connect():
-                pass
+        with pytest.raises(Exception), engine.connect():
+            pass
     finally:
         engine.dispose()
     assert not (tmp_path / "nope.db").exists()
@@ -729,8 +728,8 @@ def _port_closed(port: int) -> bool:
 @pytest.mark.slow
 def test_kill_9_of_serve_ends_the_page_server_too(demo, tmp_path):
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0.01", "--snapshot-keep", "2", "--lang", "en",
-                       cwd=tmp_path)
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0.01",
+                       "--snapshot-keep", "2", "--lang", "en", cwd=tmp_path)
     children: set[int] = set()
     try:
         assert f"http://127.0.0.1:{port}/" in out, out + proc.stderr.read() if proc.poll() else out
@@ -787,7 +786,8 @@ def test_kill_9_of_up_ends_lab_and_the_participant_server(demo, tmp_path):
 
 def test_serve_stopped_normally_leaves_nothing_running(demo, tmp_path):
     port = _free_port()
-    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0", "--lang", "en", cwd=tmp_path)
+    proc, out = _start("serve", "--db", str(demo), "--port", str(port), "--snapshot-every", "0",
+                       "--lang", "en", cwd=tmp_path)
     try:
         assert "Snapshots are off" in out
         children = _descendants(proc.pid)

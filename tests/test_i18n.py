@@ -80,7 +80,7 @@ def test_no_duplicate_keys_in_the_json_files():
     for lang in ("id", "en"):
         seen: list[str] = []
 
-        def hook(pairs: list[tuple[str, object]]) -> dict:
+        def hook(pairs: list[tuple[str, object]], seen: list[str] = seen) -> dict:
             seen.extend(k for k, _ in pairs)
             return dict(pairs)
 

@@ -106,7 +106,8 @@ def test_narrative_shows_heading_the_language_first_and_the_other_in_italics():
     head, first, second = md.split("\n\n")
     assert head == "## Gagasan untuk Tangsel yang lebih layak huni"
     assert first.startswith("Setiap kelompok menulis **sampai 5 gagasan konkret**")
-    assert second.startswith("*Each group writes **up to 5 concrete ideas**") and second.endswith("*")
+    assert second.startswith("*Each group writes **up to 5 concrete ideas**")
+    assert second.endswith("*")
     en = narrative(pack, "ideas", "en", activity="liveable-ideas").data
     assert en.startswith("## Ideas for a more liveable Tangsel\n\nEach group writes")
 

@@ -1,4 +1,5 @@
-"""The participant page in plain pytest: set widget values, click, assert on the store and screen."""
+"""The participant page in plain pytest: set widget values, click, assert on the store and the
+screen."""
 
 from __future__ import annotations
 
@@ -350,7 +351,8 @@ def test_peer_rating_never_offers_ones_own_group(store: WorkshopStore, code: str
     own = page.group.id
     offered = [v for _, v in page.about_picker.options]
     assert own not in offered and offered[0] == 0  # "- pilih kelompok -"
-    assert sorted(v for v in offered if v) == sorted(g.id for g in store.list_groups() if g.id != own)
+    others = sorted(g.id for g in store.list_groups() if g.id != own)
+    assert sorted(v for v in offered if v) == others
     assert page.about_picker in page.body.children[1].children
     assert page.form.layout.display == "none" and "Pilih dulu" in _texts(page.body)
     page.form.send_button.click()  # nothing chosen yet: refused

@@ -349,9 +349,10 @@ def test_report_opens_offline_in_chromium(injected, demo, tmp_path):
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 errors: list[str] = []
                 requests: list[str] = []
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("request", lambda r: requests.append(r.url))
+                page.on("console", lambda m, errors=errors: errors.append(m.text)
+                        if m.type == "error" else None)
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.on("request", lambda r, requests=requests: requests.append(r.url))
                 page.goto(path.resolve().as_uri())
                 page.wait_for_selector(".cw-chart .main-svg")
                 assert errors == [], name

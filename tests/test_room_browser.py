@@ -45,7 +45,7 @@ pytestmark = [
 
 LOAD = 90_000  # a page load on a busy 2-core machine
 STEP = 30_000  # one screen change
-RESTORED = t("draft.restored", "id")  # "Yang Anda tulis tetapi belum terkirim sudah dikembalikan..."
+RESTORED = t("draft.restored", "id")  # "Yang Anda tulis tetapi belum terkirim sudah ..."
 ASKED = t("question.asked", "id")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 

@@ -128,7 +128,7 @@ def test_a_phone_joins_and_answers_through_the_prefix(workshop: WorkshopStore) -
             try:
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 page.on("request", lambda r: None if r.url.startswith(
-                    f"http://127.0.0.1:{server.port}{PREFIX}/") or r.url.startswith(("data:", "blob:"))
+                    (f"http://127.0.0.1:{server.port}{PREFIX}/", "data:", "blob:"))
                     else outside.append(r.url))
                 page.on("websocket", lambda ws: None if f"{PREFIX}/jupyter/" in ws.url
                         else outside.append(ws.url))

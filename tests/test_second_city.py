@@ -53,7 +53,8 @@ def _clean(what: str, text: str) -> None:
     found = REFERENCE_CITY.search(text)
     if found:
         at = found.start()
-        raise AssertionError(f"{what} names the reference city: ...{text[max(0, at - 120):at + 80]}...")
+        around = text[max(0, at - 120):at + 80]
+        raise AssertionError(f"{what} names the reference city: ...{around}...")
 
 
 def _cli(capsys, *argv: str) -> str:
@@ -85,7 +86,8 @@ def _notebooks(db: str, tmp_path: Path, monkeypatch) -> list[str]:
         nb = nbformat.read(notebooks_dir() / name, as_version=4)
         NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True,
                        resources={"metadata": {"path": str(tmp_path)}}).execute()
-        errors = [o for c in nb.cells for o in c.get("outputs", ()) if o.get("output_type") == "error"]
+        errors = [o for c in nb.cells for o in c.get("outputs", ())
+                  if o.get("output_type") == "error"]
         assert not errors, (name, errors[0].get("ename"), errors[0].get("evalue"))
         out.append(json.dumps({"cells": [c.get("outputs", []) for c in nb.cells],
                                "widgets": nb.metadata.get("widgets", {})}, ensure_ascii=False))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from cityworkshop.forms import form_for
-from cityworkshop.forms import _base
+from cityworkshop.forms import _base, form_for
 from cityworkshop.store import WorkshopStore
 
 

@@ -134,12 +134,11 @@ def test_wal_busy_timeout_and_foreign_keys_on_every_connection(store, db_path):
 
 
 def test_foreign_keys_are_enforced(store):
-    with store._engine.connect() as conn:
-        with pytest.raises(Exception, match="FOREIGN KEY"):
-            with conn.begin():
-                conn.exec_driver_sql(
-                    "INSERT INTO participants (id, group_id, name, name_key, joined_at) "
-                    "VALUES ('x', 999, NULL, NULL, '2025-01-01T00:00:00+00:00')")
+    with (store._engine.connect() as conn, pytest.raises(Exception, match="FOREIGN KEY"),
+          conn.begin()):
+        conn.exec_driver_sql(
+            "INSERT INTO participants (id, group_id, name, name_key, joined_at) "
+            "VALUES ('x', 999, NULL, NULL, '2025-01-01T00:00:00+00:00')")
 
 
 # -- group codes and joining ----------------------------------------------------------------

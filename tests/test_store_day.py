@@ -72,7 +72,8 @@ def test_bad_text_is_refused_and_nothing_stored(store, people, answer, key):
 def test_points_spread_over_the_groups_ideas(store, people):
     store.open_activity("liveable-ideas")
     store.submit("liveable-ideas", people["ayu"].id, {"entries": [
-        {"text": "Bus listrik", "item": "mobility"}, {"text": "Bank sampah", "item": "environment"}]})
+        {"text": "Bus listrik", "item": "mobility"},
+        {"text": "Bank sampah", "item": "environment"}]})
     store.submit("liveable-ideas", people["citra"].id, {"entries": [
         {"text": "Satu aplikasi layanan", "item": "digital_services"}]})
     items = store.items_of("idea-votes")
@@ -272,7 +273,8 @@ INSERT INTO meta VALUES ('schema_version', '1'), ('program_id', 'tangsel-elp'),
   ('created_at', '2026-11-01T01:00:00+00:00'), ('is_demo', '0');
 INSERT INTO groups VALUES (1, 1, 'Kelompok 1', 'AAAAAA'), (2, 2, 'Kelompok 2', 'BBBBBB');
 INSERT INTO participants VALUES ('p1', 1, 'Ayu', 'ayu', '2026-11-01T01:00:00+00:00');
-INSERT INTO submissions VALUES (1, 'disruptive-scoring', 'g:1', 1, 'p1', '2026-11-01T01:01:00+00:00');
+INSERT INTO submissions VALUES
+  (1, 'disruptive-scoring', 'g:1', 1, 'p1', '2026-11-01T01:01:00+00:00');
 INSERT INTO answers VALUES (1, 'mobility', 'now', 2.0, NULL), (1, 'mobility', 'target', 4.0, NULL);
 INSERT INTO activity_state VALUES ('disruptive-scoring', 1, '2026-11-01T01:00:30+00:00', NULL);
 """

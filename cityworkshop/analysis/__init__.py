@@ -11,8 +11,8 @@ module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 import importlib
+from collections.abc import Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 

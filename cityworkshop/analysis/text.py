@@ -23,6 +23,7 @@ __all__ = ["STOPWORDS_EN", "STOPWORDS_ID", "text_entries", "word_frequencies", "
 ENTRY_COLUMNS = ("subject", "group_id", "group", "participant", "entry", "text", "item_id",
                  "about_group", "ref", "created_at")
 
+# a word list reads (and is edited) best as text: split, not a list literal
 STOPWORDS_ID = frozenset("""
 ada adalah adanya agar akan akhirnya aku amat anda antar antara apa apabila apakah atas atau
 bagai bagaimana bagi bahkan bahwa banyak baru beberapa begitu belum benar berada berbagai
@@ -35,7 +36,7 @@ sehingga sejak sekali semua seperti serta sesuai setelah setiap sudah supaya tak
 telah tentang terhadap termasuk tersebut tetapi tidak yaitu yakni yang dgn utk yg tdk
 dll dsb sbg jg krn pd dr tsb sih kok deh ya untuk kepada merupakan menjadi secara
 sebuah suatu seorang sendiri sedangkan tiap lebih pernah jangan oleh ini
-""".split())
+""".split())  # noqa: SIM905
 """Indonesian function words left out of word counts ("kota", "warga" are kept on purpose)."""
 
 STOPWORDS_EN = frozenset("""
@@ -47,7 +48,7 @@ ourselves out over own same she should so some such than that the their theirs t
 themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself yourselves
 s t don etc
-""".split())
+""".split())  # noqa: SIM905
 """English function words left out of word counts."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # letters, hyphen-joined (kota-kota); no digits

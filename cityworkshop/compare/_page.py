@@ -151,8 +151,8 @@ def _room_table(s: ScaleShift, lang: str) -> str:
     table = _table(headers, rows, numeric=range(first, first + 7), classes="cw-room")
     if all_small:
         n = int(min(s.room["n_a"].min(), s.room["n_b"].min()))
-        table = (f'<p class="cw-flag cw-small-n">{esc(t("compare.all_small", lang, n=n, k=SMALL_N))}'
-                 "</p>" + table)
+        small = esc(t("compare.all_small", lang, n=n, k=SMALL_N))
+        table = f'<p class="cw-flag cw-small-n">{small}</p>' + table
     return table
 
 
@@ -181,7 +181,8 @@ def _cell(r: Any) -> str:
 
     a = esc("A " + side(r["mean_a"], r["std_a"], r["n_a"]))
     b = esc("B " + side(r["mean_b"], r["std_b"], r["n_b"]))
-    return f'<span class="cw-cell">{_shift_html(r["shift"])}<small>{a}</small><small>{b}</small></span>'
+    return (f'<span class="cw-cell">{_shift_html(r["shift"])}<small>{a}</small>'
+            f"<small>{b}</small></span>")
 
 
 def _group_table(s: ScaleShift, groups: Sequence[str], lang: str) -> str:
@@ -318,7 +319,8 @@ def _pairs(c: Comparison, kind: str, lang: str) -> str:
         parts.append(f'<p class="cw-no-answers">'
                      f"{esc(t('compare.none_back', lang, threshold=number(c.threshold)))}</p>")
     else:
-        rows = [[esc(n + 1), _shown(r["text_a"], lang) + f"<br><small>{_name(r['group_a'])}</small>",
+        rows = [[esc(n + 1),
+                 _shown(r["text_a"], lang) + f"<br><small>{_name(r['group_a'])}</small>",
                  esc(t("compare.same", lang) if r["same"] else f"{r['similarity']:.2f}"),
                  _shown(r["text_b"], lang) + f"<br><small>{_name(r['group_b'])}</small>"]
                 for n, (_, r) in enumerate(frame.iterrows())]

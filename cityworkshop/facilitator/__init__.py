@@ -11,7 +11,7 @@ Answers are shown by group, never with participant names. All text is HTML-escap
 >>> LiveResults(store, "disruptive-scoring")  # doctest: +SKIP
 >>> agenda_timeline(store)  # doctest: +SKIP
 >>> JoinCard(store)  # the link, QR code and group codes  # doctest: +SKIP
->>> narrative(store, "thanks")  # a city-specific text of the notebook, from the pack  # doctest: +SKIP
+>>> narrative(store, "thanks")  # the notebook's city-specific text, from the pack  # doctest: +SKIP
 """
 
 from __future__ import annotations

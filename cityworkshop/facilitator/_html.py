@@ -46,8 +46,9 @@ CSS = """<style>
   border-radius: 14px; border: 1px solid #aab4c0; background: #eef1f5; color: #555;}
 .cw-chip.cw-done {background: #1b7f3b; border-color: #1b7f3b; color: #fff;}
 .cw-error {color: #b3261e; font-weight: 600;}
-.cw-timer {display: inline-block; font-size: 30px; font-weight: 800; font-variant-numeric: tabular-nums;
-  padding: 2px 14px; border-radius: 6px; background: #eef1f5; color: #1d1d1d;}
+.cw-timer {display: inline-block; font-size: 30px; font-weight: 800;
+  font-variant-numeric: tabular-nums; padding: 2px 14px; border-radius: 6px; background: #eef1f5;
+  color: #1d1d1d;}
 .cw-timer.cw-up {background: #b3261e; color: #fff;}
 .cw-hidden-note {font-size: 24px; font-weight: 700; color: #444; background: #eef1f5;
   border: 2px dashed #aab4c0; border-radius: 8px; padding: 28px 20px; text-align: center;}
@@ -60,7 +61,8 @@ CSS = """<style>
   font-family: "DejaVu Sans Mono", monospace; color: #1f5fa8;}
 .cw-question {font-size: 20px;}
 .cw-question.cw-answered {color: #777; text-decoration: line-through;}
-.cw-votes {display: inline-block; min-width: 54px; font-size: 22px; font-weight: 800; color: #1f5fa8;}
+.cw-votes {display: inline-block; min-width: 54px; font-size: 22px; font-weight: 800;
+  color: #1f5fa8;}
 </style>"""
 
 

@@ -132,7 +132,7 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
     ends = [dt.datetime.combine(day, s.end) for s in prog.sessions]
     fig.add_trace(go.Bar(
         name=_label(t("overview.planned", lang)), orientation="h", y=rows,
-        base=[s.isoformat() for s in starts], x=[ms(a, b) for a, b in zip(starts, ends)],
+        base=[s.isoformat() for s in starts], x=[ms(a, b) for a, b in zip(starts, ends, strict=True)],
         marker={"color": _PLANNED, "line": {"color": "#7b8794", "width": 1}}, width=0.8,
         hovertemplate="%{y}<br>%{base|%H:%M}–%{customdata}<extra></extra>",
         customdata=[f"{b:%H:%M}" for b in ends]))
@@ -212,7 +212,8 @@ def who_answered(store: WorkshopStore, lang: str = "id") -> widgets.HTML:
     value = (f'{CSS}<div class="cw-box cw-who-answered"><h3>{esc(t("overview.who_title", lang))}'
              f'</h3><table class="cw-table"><tr><th>{esc(t("overview.activity", lang))}</th>'
              f'{head}<th style="text-align:center">{esc(t("overview.total", lang))}</th></tr>'
-             f'{"".join(rows)}</table><p class="cw-src">{esc(t("overview.legend", lang))}</p></div>')
+             f'{"".join(rows)}</table>'
+             f'<p class="cw-src">{esc(t("overview.legend", lang))}</p></div>')
     w = widgets.HTML(value)
     w.add_class("cw-who-answered")
     return w

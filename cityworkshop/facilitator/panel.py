@@ -60,7 +60,8 @@ def _clock(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def activity_progress(store: WorkshopStore, act: Activity) -> tuple[int, int, list[tuple[str, int, int]]]:
+def activity_progress(store: WorkshopStore, act: Activity
+                      ) -> tuple[int, int, list[tuple[str, int, int]]]:
     """Who answered: ``(answered, total, [(group name, answered, possible), ...])``.
 
     Group scope counts groups (a group has answered or not: possible is 1); participant

@@ -69,7 +69,8 @@ class QuestionList(widgets.VBox):
                 f'<span class="{cls}">{esc(str(r["text"]))}</span> '
                 f'<span class="cw-tag">{esc(str(r["group"]))}</span></div>',
                 layout=widgets.Layout(flex="1 1 auto"))
-            toggle = widgets.ToggleButton(value=done, description=t("results.answered_toggle", lang),
+            toggle = widgets.ToggleButton(value=done,
+                                          description=t("results.answered_toggle", lang),
                                           icon="check", button_style="success" if done else "",
                                           layout=widgets.Layout(width="auto", min_width="150px"))
             toggle.add_class("cw-answered-toggle")
@@ -78,8 +79,8 @@ class QuestionList(widgets.VBox):
             children.append(widgets.HBox([toggle, line],
                                          layout=widgets.Layout(align_items="center")))
         if not children:
-            children = [widgets.HTML(f'<div class="cw-box cw-src">{esc(t("panel.no_answers", lang))}'
-                                     "</div>")]
+            none = esc(t("panel.no_answers", lang))
+            children = [widgets.HTML(f'<div class="cw-box cw-src">{none}</div>')]
         self.list.children = children
 
 

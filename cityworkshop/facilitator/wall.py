@@ -2,7 +2,8 @@
 
 Pages layer: cards show the group (and the group a feedback is about), never a participant's
 name; every text is HTML-escaped. Pinning and the synthesis write through the store
-(:meth:`~cityworkshop.store.WorkshopStore.pin`, :meth:`~cityworkshop.store.WorkshopStore.set_synthesis`).
+(:meth:`~cityworkshop.store.WorkshopStore.pin`,
+:meth:`~cityworkshop.store.WorkshopStore.set_synthesis`).
 """
 
 from __future__ import annotations
@@ -140,15 +141,15 @@ class AnswerWall(widgets.VBox):
             children.append(widgets.VBox([card, widgets.HBox(
                 [button], layout=widgets.Layout(justify_content="flex-end"))]))
         if not children:
-            children = [widgets.HTML(f'<div class="cw-box cw-src">{esc(t("panel.no_answers", lang))}'
-                                     "</div>")]
+            none = esc(t("panel.no_answers", lang))
+            children = [widgets.HTML(f'<div class="cw-box cw-src">{none}</div>')]
         self.grid.children = children
+        heading = f'<h3>{esc(t("results.synthesis", lang))}</h3>'
         if synthesis:
-            self.synthesis_view.value = (f'<div class="cw-box"><h3>{esc(t("results.synthesis", lang))}'
-                                         f'</h3><div class="cw-synthesis">{esc(synthesis)}</div></div>')
+            self.synthesis_view.value = (f'<div class="cw-box">{heading}'
+                                         f'<div class="cw-synthesis">{esc(synthesis)}</div></div>')
         else:
-            self.synthesis_view.value = (f'<div class="cw-box"><h3>{esc(t("results.synthesis", lang))}'
-                                         "</h3></div>")
+            self.synthesis_view.value = f'<div class="cw-box">{heading}</div>'
         if not self.synthesis_text.value and synthesis:
             self.synthesis_text.value = synthesis
 

@@ -6,9 +6,8 @@ gives its answer as ``form.value``; the participant page sends it through the st
 
 from __future__ import annotations
 
-import time
-
 import html
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 

@@ -50,7 +50,8 @@ class QuestionsBoard(widgets.VBox):
     Examples
     --------
     >>> board = QuestionsBoard(act, "id", store=store, participant_id=me.id)  # doctest: +SKIP
-    >>> board.question.value = "Bagaimana meyakinkan staf?"; board.ask_button.click()  # doctest: +SKIP
+    >>> board.question.value = "Bagaimana meyakinkan staf?"  # doctest: +SKIP
+    >>> board.ask_button.click()  # doctest: +SKIP
     """
 
     def __init__(self, activity: Activity, lang: str = "id", *, store: WorkshopStore,
@@ -210,8 +211,8 @@ class QuestionsBoard(widgets.VBox):
     def _card(self, row: dict[str, Any], voted: bool) -> widgets.VBox:
         qid, lang = row["question_id"], self.lang
         own = row["participant_id"] == self.participant_id
-        badges = ([f'<span class="cw-votes">{html.escape(t("question.votes", lang, n=row["votes"]))}'
-                   f'</span>'] if self.revealed else [])
+        votes = html.escape(t("question.votes", lang, n=row["votes"]))
+        badges = [f'<span class="cw-votes">{votes}</span>'] if self.revealed else []
         if row["answered_at"]:
             badges.append(f'<span class="cw-answered">&#10003; '
                           f'{html.escape(t("question.answered", lang))}</span>')
@@ -222,7 +223,8 @@ class QuestionsBoard(widgets.VBox):
         parts: list[widgets.Widget] = [widgets.HTML(text)]
         if not own:
             button = widgets.Button(
-                description=("✓ " + t("question.voted", lang)) if voted else t("question.vote", lang),
+                description=(("✓ " + t("question.voted", lang)) if voted
+                             else t("question.vote", lang)),
                 button_style="success" if voted else "",
                 layout=widgets.Layout(width="auto"))
             button.add_class("cw-vote")

@@ -86,7 +86,8 @@ class ScaleForm(FormBase):
                 row.observe(self._on_score, "value")
                 self.scores[item.id][dim.id] = row
             if activity.reason != "none":
-                key = "form.reason_label" if activity.reason == "optional" else "form.reason_required"
+                key = ("form.reason_label" if activity.reason == "optional"
+                       else "form.reason_required")
                 area = labelled(widgets.Textarea(placeholder=t("form.reason_placeholder", lang),
                                                  layout=widgets.Layout(width="100%")),
                                 t(key, lang))
@@ -119,7 +120,8 @@ class ScaleForm(FormBase):
 
     @property
     def value(self) -> dict[str, Any]:
-        """The answer as :meth:`WorkshopStore.submit` takes it: scored dimensions, non-empty reasons."""
+        """The answer as :meth:`WorkshopStore.submit` takes it: scored dimensions, non-empty
+        reasons."""
         scores: dict[str, dict[str, int]] = {}
         for item_id, dims in self.scores.items():
             chosen = {d: int(w.value) for d, w in dims.items() if w.value is not None}
@@ -160,9 +162,8 @@ class ScaleForm(FormBase):
     def _update_progress(self) -> None:
         if not hasattr(self, "progress"):
             return  # still building
-        self.progress.value = (f'<div class="cw-progress-text">'
-                               f'{html.escape(t("form.progress", self.lang, done=self.scored_items(), total=len(self.scores)))}'
-                               f'</div>')
+        text = t("form.progress", self.lang, done=self.scored_items(), total=len(self.scores))
+        self.progress.value = f'<div class="cw-progress-text">{html.escape(text)}</div>'
 
     def _update_chars(self, item_id: str) -> None:
         left = self.activity.reason_max_chars - len(self.reasons[item_id].value.strip())

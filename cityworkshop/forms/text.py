@@ -55,7 +55,8 @@ class _Entry:
             options = [(t("text.item_none", lang), "")]
             options += [(it.label.get(lang), it.id) for it in form.items]
             known = {v for _, v in options}
-            key = "text.item_label" if activity.link_items == "required" else "text.item_label_optional"
+            key = ("text.item_label" if activity.link_items == "required"
+                   else "text.item_label_optional")
             self.item = labelled(widgets.Dropdown(options=options,
                                                   value=item if item in known else "",
                                                   layout=widgets.Layout(width="100%")),
@@ -185,5 +186,6 @@ class TextForm(FormBase):
         more = self.activity.max_entries > 1
         full = len(self.entries) >= self.activity.max_entries
         self.add_button.layout.display = None if more and not full else "none"
-        self.count.value = (f'<div class="cw-progress-text">{html.escape(t("text.count", self.lang, n=len(self.entries), max=self.activity.max_entries))}</div>'
+        count = t("text.count", self.lang, n=len(self.entries), max=self.activity.max_entries)
+        self.count.value = (f'<div class="cw-progress-text">{html.escape(count)}</div>'
                             if more else "")

@@ -4,15 +4,16 @@ The pages layer: :class:`ParticipantPage` shows the form of the activity the fac
 (:func:`cityworkshop.forms.form_for`, or a :class:`~cityworkshop.forms.QuestionsBoard`), follows
 the facilitator by polling the database every :data:`POLL_SECONDS`, shows the facilitator's
 countdown (:mod:`.countdown`) and a confirmation per activity kind (:mod:`.summary`). Served by
-Solara's server, one page per phone in one process (:mod:`.server`, :mod:`cityworkshop.serve`). Every error is caught
-and shown as a friendly sentence in the participant's language; participant text is always
-escaped. Kept lean on purpose (no pandas, plotly, analysis or charts): forty of these kernels
-share the facilitator's laptop.
+Solara's server, one page per phone in one process (:mod:`.server`, :mod:`cityworkshop.serve`).
+Every error is caught and shown as a friendly sentence in the participant's language;
+participant text is always escaped. Kept lean on purpose (no pandas, plotly, analysis or
+charts): forty of these kernels share the facilitator's laptop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import random
@@ -31,7 +32,6 @@ from ..i18n import LANGUAGES, default_lang, t
 from ..kinds import kind_of
 from ..store import Group, Participant, WorkshopStore
 from .countdown import Countdown
-from .room import RoomSnapshot, SharedRoom
 from .parts import (
     about_box,
     button,
@@ -43,6 +43,7 @@ from .parts import (
     msg,
     who_html,
 )
+from .room import RoomSnapshot, SharedRoom
 from .summary import sent_html
 
 __all__ = ["ParticipantPage", "POLL_SECONDS"]
@@ -706,10 +707,8 @@ class ParticipantPage:
             return
         finally:
             form.set_sending(False)
-        try:
+        with contextlib.suppress(StoreError):
             self.store.drop_draft(self.participant.id, self.activity_id, self.about)
-        except StoreError:
-            pass
         self._saved_draft = None
         # the stored answer: new ideas and plan steps now carry the ids the store gave them,
         # so that an edit sent later keeps them (and the points given to them)

@@ -4,8 +4,9 @@ Report layer: reads the store, never writes. :func:`build_report` makes one self
 file (plotly.js embedded once, opens offline in any browser, prints cleanly); :func:`write_pdf`
 prints it to PDF with headless Chromium; :func:`export` writes every activity's answers as one
 XLSX workbook or a folder of CSV files. Participant names are left out of every one of them
-unless ``names=True`` (groups and anonymous ids stay): anonymous by default, as the projector is. Whatever an older database holds (control characters, formulas, markup, huge
-texts), the report and the exports are written, safely: every file goes to a temporary file
+unless ``names=True`` (groups and anonymous ids stay): anonymous by default, as the projector
+is. Whatever an older database holds (control characters, formulas, markup, huge texts), the
+report and the exports are written, safely: every file goes to a temporary file
 beside its target and is renamed into place, so a failure never leaves a partial file.
 
 >>> with WorkshopStore("workshop.db") as store:  # doctest: +SKIP

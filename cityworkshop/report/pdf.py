@@ -6,6 +6,7 @@ profile, no network services and a time limit; on time-out it is stopped by its 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -81,10 +82,8 @@ def _print(exe: str, html_path: Path, out: Path, timeout: float) -> None:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             # Its own session: stop Chromium and the helpers it started, by its process id.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             proc.communicate()
             raise ReportError(key="report.pdf_timeout", seconds=int(timeout)) from None
     if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:

@@ -23,7 +23,7 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from random import Random
 from typing import Any, NoReturn
@@ -236,9 +236,9 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         engine = _make_engine(path)
         try:
             metadata.create_all(engine)
-            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-                with conn.begin():
-                    _fill(conn, pack, n_groups, seed, demo, source)
+            with (engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
+                  conn.begin()):
+                _fill(conn, pack, n_groups, seed, demo, source)
         finally:
             engine.dispose()
         return cls(path, pack=pack)
@@ -254,17 +254,16 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         n_groups = _group_count(pack, groups)
         engine = _pg.make_engine(where, pool_size=1)
         try:
-            with engine.connect() as conn:
-                with conn.begin():
-                    # two 'init's of the same name at once: the second waits, then is refused
-                    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"),
-                                 {"s": where.workshop})
-                    if "meta" in _pg.table_names(conn, where.workshop):
-                        raise StoreError(key="store.exists", path=where.display)
-                    conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{where.workshop}"')
-                    metadata.create_all(conn)
-                    _pg.ensure_revision(conn)
-                    _fill(conn, pack, n_groups, seed, demo, source)
+            with engine.connect() as conn, conn.begin():
+                # two 'init's of the same name at once: the second waits, then is refused
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"),
+                             {"s": where.workshop})
+                if "meta" in _pg.table_names(conn, where.workshop):
+                    raise StoreError(key="store.exists", path=where.display)
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{where.workshop}"')
+                metadata.create_all(conn)
+                _pg.ensure_revision(conn)
+                _fill(conn, pack, n_groups, seed, demo, source)
         except DBAPIError as e:
             raise _pg.explain(where, e) from None
         finally:
@@ -370,10 +369,8 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         if key not in self._alarmed and self.say_on_stderr:
             self._alarmed.add(key)
             stream = sys.__stderr__ or sys.stderr
-            try:
+            with suppress(OSError, ValueError):
                 print(f"cityworkshop: ERROR: {err}", file=stream, flush=True)
-            except (OSError, ValueError):
-                pass
         raise err
 
     @contextmanager
@@ -392,9 +389,9 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
             return
         self._check_file()
         try:
-            with self._engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-                with conn.begin():
-                    yield conn
+            with (self._engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn,
+                  conn.begin()):
+                yield conn
         except OperationalError as e:
             reason = str(e.orig)
             if "locked" in reason or "busy" in reason:
@@ -412,12 +409,11 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
         read-only server or a role that may not write raise :class:`StoreUnavailable`; the
         answer is NOT saved and the page says so."""
         try:
-            with self._engine.connect() as conn:
-                with conn.begin():
-                    if ordered:
-                        _pg.order_writers(conn)
-                    _pg.bump(conn)
-                    yield conn
+            with self._engine.connect() as conn, conn.begin():
+                if ordered:
+                    _pg.order_writers(conn)
+                _pg.bump(conn)
+                yield conn
         except DBAPIError as e:
             state = str(getattr(e.orig, "sqlstate", "") or "")
             if state in ("40001", "40P01"):  # serialization failure, deadlock: try again
@@ -442,9 +438,8 @@ class WorkshopStore(RoomState, QuestionsAndNotes, PageAddressRows):
                     self._fail("store.pg_unusable", path=self.where, reason=reason)
                 raise
             return
-        with self._engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
 
     # -- workshop ---------------------------------------------------------------------------
 

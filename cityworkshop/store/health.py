@@ -24,6 +24,7 @@ snapshots of a URL go to ``./<database>-<workshop>.snapshots/``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import filecmp
@@ -264,12 +265,12 @@ def explain(path: str | Path, error: BaseException | None = None) -> StoreError:
         return StoreError(key="store.locked", path=p)
     if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
         return _read_only(path)
-    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
-        # the file itself is readable (file_problem above): what cannot be opened is the
-        # -wal/-shm beside it, in a folder or on a medium that cannot be written
-        if (_on_read_only_mount(path.absolute().parent)
-                or not os.access(path.absolute().parent, os.W_OK)):
-            return _read_only(path)
+    # the file itself is readable (file_problem above): what cannot be opened is the -wal/-shm
+    # beside it, in a folder or on a medium that cannot be written
+    if (name.startswith("SQLITE_CANTOPEN") or "unable to open" in text) and (
+            _on_read_only_mount(path.absolute().parent)
+            or not os.access(path.absolute().parent, os.W_OK)):
+        return _read_only(path)
     if name in ("SQLITE_PERM", "SQLITE_AUTH"):
         return StoreError(key="store.permission", path=p)
     if isinstance(error, OSError):
@@ -403,10 +404,8 @@ def _fsync(path: Path, *, folder: bool = False) -> None:
 
 def _remove_partial(tmp: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(f"{tmp}{suffix}")
-        except OSError:
-            pass
 
 
 def backup(db: str | Path, dest: str | Path, *, overwrite: bool = False,
@@ -572,10 +571,8 @@ def snapshot(db: str | Path, *, keep: int = SNAPSHOT_KEEP, folder: str | Path | 
         return None
     if keep > 0:
         for old in list_snapshots(db, folder)[:-keep]:
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
     return made
 
 
@@ -613,10 +610,8 @@ class Snapshotter:
             self.failures += 1
             err = e if isinstance(e, StoreError) else explain_write(self.folder, e)
             if self.on_error is not None:
-                try:
+                with contextlib.suppress(Exception):  # the callback's own failure: ignored
                     self.on_error(err)
-                except Exception:  # noqa: BLE001
-                    pass
             return None
         if made is not None:
             self.taken.append(made)

@@ -13,6 +13,7 @@ speaks SQL; it only starts and stops a server.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -174,10 +175,8 @@ def start_cluster(*, fsync: bool = True, timeout: float = 60.0,
         return cluster
     except BaseException:
         pid_file = data / "postmaster.pid"
-        try:
+        with contextlib.suppress(OSError, ValueError, IndexError):
             os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
-        except (OSError, ValueError, IndexError):
-            pass
         shutil.rmtree(folder, ignore_errors=True)
         raise
 

@@ -261,18 +261,18 @@ def copy_to_sqlite(engine: Engine, dest: Path) -> None:
         sqlite_engine = create_engine("sqlite://", creator=lambda: out)
         metadata.create_all(sqlite_engine)  # the same DDL as WorkshopStore.create
         out.execute("BEGIN")
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
-            with conn.begin():
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-                for table in metadata.sorted_tables:
-                    cols = [c.name for c in table.columns]
-                    rows = conn.execute(select(*table.columns).order_by(
-                        *table.primary_key.columns)).all()
-                    if rows:
-                        marks = ", ".join("?" * len(cols))
-                        names = ", ".join(f'"{c}"' for c in cols)
-                        out.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                                        [tuple(r) for r in rows])
+        with (engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+              conn.begin()):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            for table in metadata.sorted_tables:
+                cols = [c.name for c in table.columns]
+                rows = conn.execute(select(*table.columns).order_by(
+                    *table.primary_key.columns)).all()
+                if rows:
+                    marks = ", ".join("?" * len(cols))
+                    names = ", ".join(f'"{c}"' for c in cols)
+                    out.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+                                    [tuple(r) for r in rows])
         out.execute("COMMIT")
         out.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

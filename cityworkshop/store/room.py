@@ -85,7 +85,8 @@ class RoomState(StoreCore):
         return {subject: int(sid) for subject, sid in rows}
 
     def activity_state(self, activity_id: str) -> dict[str, Any]:
-        """``is_open``, ``revealed``, ``opened_at``, ``closed_at``, ``timer_ends_at`` of one activity."""
+        """``is_open``, ``revealed``, ``opened_at``, ``closed_at`` and ``timer_ends_at`` of one
+        activity."""
         self.activity(activity_id)
         with self._read() as conn:
             r = conn.execute(select(activity_state_table).where(

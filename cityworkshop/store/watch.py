@@ -15,6 +15,7 @@ every process writing to that workshop, on any machine.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -86,10 +87,9 @@ class ChangeWatcher:
             value = self._read()
         except Exception:  # noqa: BLE001 - sqlite3.Error, or the server gone: look again later
             if self._conn is not None:
-                try:  # a server connection is dropped from its pool, never reused
+                # a server connection is dropped from its pool, never reused
+                with contextlib.suppress(Exception):
                     getattr(self._conn, "invalidate", self._conn.close)()
-                except Exception:  # noqa: BLE001
-                    pass
                 self._conn = None
             self.version += 1
             return True

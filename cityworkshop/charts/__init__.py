@@ -9,7 +9,6 @@ says so instead of an error.
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from collections.abc import Mapping
@@ -18,8 +17,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..content import Activity
 from ..i18n import t
+from ..markup import escape
 from . import _style as S
 
 __all__ = [
@@ -36,14 +37,15 @@ __all__ = [
 
 FONT_SIZE = S.FONT
 HEIGHT = S.MAIN_HEIGHT
-_DIMENSION_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad")
+_DIMENSION_COLOURS = P.SERIES[:4]
 _COLORSCALE = "RdYlGn"
 _REASON_CHARS = 220
 
 
 def _escape(text: object) -> str:
-    """Text made safe for a plotly label: HTML special characters shown as text."""
-    return html.escape(str(text), quote=False)  # plotly labels: only < > & are markup
+    """Text made safe for a plotly label: HTML special characters shown as text (plotly's
+    labels know only ``<``, ``>`` and ``&`` as markup: quotes stay quotes)."""
+    return escape(text, quote=False)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -68,17 +70,17 @@ def _template() -> go.layout.Template:
         import plotly.io as pio
 
         white = pio.templates["plotly_white"].layout
-        grid = {"gridcolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "linecolor": "#EBF0F8"}
+        grid = {"gridcolor": P.GRID, "zerolinecolor": P.GRID, "linecolor": P.GRID}
         _TEMPLATE = go.layout.Template(layout={
             "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": white.colorway,
             "colorscale": white.colorscale,
             "polar": {"bgcolor": "white",
-                      "radialaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"},
-                      "angularaxis": {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8"}},
+                      "radialaxis": {"gridcolor": P.GRID, "linecolor": P.GRID},
+                      "angularaxis": {"gridcolor": P.GRID, "linecolor": P.GRID}},
         })
         fonts = S.layout_fonts()
         _TEMPLATE.layout = _merge(_TEMPLATE.layout.to_plotly_json(), _merge(fonts, {
-            "font": {"color": "#2a3f5f"},
+            "font": {"color": P.CHART_INK},
             "xaxis": {**grid, "automargin": True}, "yaxis": {**grid, "automargin": True}}))
     return _TEMPLATE
 
@@ -99,7 +101,7 @@ def _base_layout(fig: go.Figure, title: str, lang: str, demo: bool, **layout: An
     set in one assignment: ``update_layout`` goes through plotly's relayout machinery and cost
     2-3x as much (about 12 ms against 5 ms a chart), the biggest share of a refresh."""
     subtitle = {"text": _escape(t("demo.banner", lang)),
-                "font": {"color": "#b3261e", "size": S.SUBTITLE}}
+                "font": {"color": P.ALERT, "size": S.SUBTITLE}}
     base = {
         "title": {"text": _escape(title), "font": {"size": S.TITLE}, "x": 0.02,
                   "xanchor": "left", **({"subtitle": subtitle} if demo else {})},
@@ -122,7 +124,7 @@ def _empty(title: str, lang: str, demo: bool) -> go.Figure:
         yaxis={"visible": False},
         annotations=[{"text": _escape(t("chart.empty", lang)), "showarrow": False,
                       "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                      "font": {"size": S.TITLE, "color": "#555"}}],
+                      "font": {"size": S.TITLE, "color": P.MUTED}}],
     )
     return fig
 
@@ -320,7 +322,7 @@ def gap_chart(
         textposition="outside",
         cliponaxis=False,
         textfont={"size": S.VALUE},
-        marker={"color": "#1f5fa8"},
+        marker={"color": P.ACCENT},
         customdata=rows[["now", "target"]].to_numpy().tolist(),
         hovertemplate=(f"<b>%{{y}}</b><br>{now_label}: %{{customdata[0]:.2f}}<br>"
                        f"{target_label}: %{{customdata[1]:.2f}}<br>"

@@ -4,7 +4,9 @@ Charts layer, private. The facilitator presents on a 1366x768 projector in Jupyt
 its toolbars about :data:`SCREEN_HEIGHT` px of notebook show at once. An activity's control
 panel and its first ("main") chart share one screen, so a main chart is at most
 :data:`MAIN_HEIGHT` px tall; every further chart is one screen at most. No text is smaller than
-:data:`MIN_FONT` px (hover labels excepted: they are read up close).
+:data:`MIN_FONT` px (hover labels excepted: they are read up close). The colours are
+:mod:`cityworkshop.palette`'s (the charts import it as ``P``): one palette for the charts,
+the report and the facilitator's HTML.
 """
 
 from __future__ import annotations

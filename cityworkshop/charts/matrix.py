@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..content import Axis, MatrixActivity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _translucent, _wrap
@@ -21,9 +22,8 @@ from . import _style as S
 
 __all__ = ["figures", "matrix_chart"]
 
-_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00", "#b8860b",
-            "#d6336c", "#3b7dd8", "#7f5539", "#0f766e", "#6b7280")
-_QUADRANT_FILLS = ("#fff4e5", "#e8f5e9", "#f3f4f6", "#e3f2fd")  # TL, TR, BL, BR
+_COLOURS = P.SERIES
+_QUADRANT_FILLS = P.QUADRANT_FILLS  # TL, TR, BL, BR
 
 
 def _axis_title(axis: Axis, lang: str, sep: str = "  ") -> str:
@@ -147,9 +147,9 @@ def matrix_chart(
                        "fillcolor": fill, "line": {"width": 0}})
     shapes += [
         {"type": "line", "x0": x_mid, "x1": x_mid, "y0": y0, "y1": y1, "layer": "below",
-         "line": {"color": "#9ca3af", "width": 2, "dash": "dash"}},
+         "line": {"color": P.DIVIDER, "width": 2, "dash": "dash"}},
         {"type": "line", "x0": x0, "x1": x1, "y0": y_mid, "y1": y_mid, "layer": "below",
-         "line": {"color": "#9ca3af", "width": 2, "dash": "dash"}},
+         "line": {"color": P.DIVIDER, "width": 2, "dash": "dash"}},
     ]
     annotations = []
     spots = (("left", "top", 0.0, 1.0), ("right", "top", 1.0, 1.0),
@@ -158,8 +158,8 @@ def matrix_chart(
         annotations.append({
             "text": _wrap(quad.get(lang), 26), "xref": "paper", "yref": "paper",
             "x": px, "y": py, "xanchor": xanchor, "yanchor": yanchor, "showarrow": False,
-            "align": xanchor, "font": {"size": S.SMALL, "color": "#374151"},
-            "bgcolor": "rgba(255,255,255,0.75)", "borderpad": 4,
+            "align": xanchor, "font": {"size": S.SMALL, "color": P.QUADRANT_INK},
+            "bgcolor": P.QUADRANT_LABEL_BG, "borderpad": 4,
         })
     _base_layout(fig, title, lang, demo,
         height=S.MAIN_HEIGHT,  # the main chart: under the control panel on one screen

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..content import Activity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _wrap
@@ -15,7 +16,7 @@ from . import _style as S
 
 __all__ = ["peer_chart"]
 
-_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00")
+_COLOURS = P.SERIES[:6]
 
 
 def peer_chart(

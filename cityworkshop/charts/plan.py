@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..analysis.plan import drawable
 from ..content import Activity, Owner, Text
 from ..i18n import t
@@ -24,8 +25,7 @@ from . import _style as S
 
 __all__ = ["drawable", "figures", "roadmap_chart"]
 
-_PHASE_COLOURS = ("#1f5fa8", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#6d8b00", "#b8860b",
-                  "#d6336c")
+_PHASE_COLOURS = P.SERIES[:8]
 _STEP_WRAP = 52  # characters per line of a step's label
 _STEP_LINES = 3  # a longer step is shortened (its full text is in the hover label)
 _GROUP_PX = 34  # the group's heading row
@@ -167,7 +167,7 @@ def roadmap_chart(
             y += _GROUP_PX
         owner = names.get(r.owner, str(r.owner))
         what = _lines(f"{_step_number(r.entry, n + 1)}. {r.what}", _STEP_WRAP, _STEP_LINES)
-        who = [f'<span style="color:#4b5563">{line}</span>'
+        who = [f'<span style="color:{P.OWNER_INK}">{line}</span>'
                for line in _lines(owner, _STEP_WRAP)]
         label = what + who
         height = S.LINE * len(label) + 14
@@ -178,7 +178,7 @@ def roadmap_chart(
         bases.append(start.isoformat())
         lengths.append((dt.datetime.combine(stop, dt.time()) -
                         dt.datetime.combine(start, dt.time())).total_seconds() * 1000)
-        colours.append(colour.get(r.phase, "#6b7280"))
+        colours.append(colour.get(r.phase, P.GREY))
         hovers.append(
             f"<b>{_wrap(r.what, 50)}</b><br>{phase_l}: {_escape(phases.get(r.phase, r.phase))}"
             f"<br>{owner_l}: {_escape(owner)}<br>{period_l}: {_escape(r.start)} – "
@@ -212,12 +212,12 @@ def roadmap_chart(
     vals, text = month_ticks(activity.plan_start, activity.plan_months, lang)
     top = S.top_margin(demo) + 2 * S.LINE + 8  # title, then the months on top
     shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": d,
-               "y1": d, "line": {"color": "#9ca3af", "width": 2}} for d in dividers]
+               "y1": d, "line": {"color": P.DIVIDER, "width": 2}} for d in dividers]
     layout: dict[str, Any] = dict(
         barmode="overlay",
         xaxis={"type": "date", "range": [first.isoformat(), last.isoformat()],
                "tickvals": vals, "ticktext": text, "showgrid": True,
-               "gridcolor": "#e5e7eb", "side": "top", "tickfont": {"size": S.SMALL}},
+               "gridcolor": P.ROADMAP_GRID, "side": "top", "tickfont": {"size": S.SMALL}},
         yaxis={"range": [y, 0], "tickvals": tickvals, "ticktext": ticktext,
                "automargin": True, "tickfont": {"size": S.SMALL}, "showgrid": False,
                "zeroline": False, "ticklabelstandoff": 8},
@@ -249,7 +249,7 @@ def roadmap_chart(
             updatemenus=[{"type": "dropdown", "direction": "down", "buttons": buttons,
                           "active": 0, "showactive": True, "x": 1.02, "xanchor": "left",
                           "y": 1, "yanchor": "top", "font": {"size": S.FONT},
-                          "bgcolor": "#eef1f5", "pad": {"t": 0, "l": 0}}],
+                          "bgcolor": P.PANEL, "pad": {"t": 0, "l": 0}}],
             legend={"x": 1.02, "xanchor": "left", "y": 1 - 56 / tallest, "yanchor": "top",
                     "font": {"size": S.SMALL}, "title": {"text": phase_l}},
             margin={"t": top, "b": 24, "r": 20},

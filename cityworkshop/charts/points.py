@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..content import Item
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _wrap
@@ -110,7 +111,7 @@ def points_chart(
         cliponaxis=False,
         textfont={"size": S.VALUE},
         customdata=[[h, int(v)] for h, v in zip(hovers, summary["voters"], strict=True)],
-        marker={"color": "#e07b00"},
+        marker={"color": P.ORANGE},
         hovertemplate=(f"%{{customdata[0]}}<br><b>{points_label}: %{{x}}</b><br>"
                        f"{voters_label}: %{{customdata[1]}}<extra></extra>"),
     )])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..content import Activity
 from ..i18n import t
 from . import _base_layout, _empty, _escape, _item_labels, _wrap
@@ -62,7 +63,7 @@ def scale_bars_chart(
         cliponaxis=False,
         textfont={"size": S.VALUE},
         customdata=counts,
-        marker={"color": "#1f5fa8"},
+        marker={"color": P.ACCENT},
         hovertemplate=(f"<b>%{{y}}</b><br>{mean_label}: %{{x:.2f}}<br>"
                        f"{count_label}: %{{customdata}}<extra></extra>"),
     )])

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..i18n import t
 from . import _base_layout, _empty, _escape
 from . import _style as S
@@ -47,7 +48,7 @@ def word_chart(freqs: pd.DataFrame, lang: str = "id", *, demo: bool = False) -> 
         textposition="outside",
         cliponaxis=False,
         textfont={"size": S.FONT},
-        marker={"color": "#2a9d8f"},
+        marker={"color": P.TEAL},
         hovertemplate=f"<b>%{{y}}</b><br>{count_label}: %{{x}}<extra></extra>",
     )])
     _base_layout(fig, title, lang, demo,

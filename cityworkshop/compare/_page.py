@@ -12,13 +12,14 @@ part.
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import palette as P
 from ..i18n import t
+from ..markup import escape
 from ..report.html import clean_name, data_attr, esc, figure, long_date, number, page, plotly_js
 from ._scores import NOISE_SE, SMALL_N, finite
 from ._texts import MAX_WORDS
@@ -33,17 +34,17 @@ if TYPE_CHECKING:
 SHOW_CHARS = 400
 """Characters of a participant's text shown; the rest is counted ("… (+N characters)")."""
 
-CSS = """
+CSS = P.css("""
 .cw-sides {display: grid; grid-template-columns: 1fr 1fr; gap: 12px; margin: 14px 0;}
 .cw-side {border: 1px solid var(--line); border-top: 4px solid var(--accent); border-radius: 6px;
   padding: 6px 12px 8px;}
-.cw-side.cw-b {border-top-color: #e07b00;}
+.cw-side.cw-b {border-top-color: $orange;}
 .cw-side h3 {margin: 2px 0 4px; font-size: 17px;}
 .cw-side .cw-meta {overflow-wrap: anywhere;}
 .cw-notes li {margin: 3px 0;}
-.cw-up {color: #1b7f3b; font-weight: 700;}
-.cw-down {color: #b3261e; font-weight: 700;}
-.cw-flag {font-size: 12px; color: #8a4b00; white-space: nowrap;}
+.cw-up {color: $good; font-weight: 700;}
+.cw-down {color: $alert; font-weight: 700;}
+.cw-flag {font-size: 12px; color: $caution; white-space: nowrap;}
 .cw-cell small {display: block; color: var(--muted); font-size: 12px; white-space: nowrap;}
 .cw-wide {overflow-x: auto;}
 .cw-groups td, .cw-groups th {padding: 3px 5px;}
@@ -51,7 +52,7 @@ CSS = """
 .cw-pairs td:nth-child(1), .cw-pairs td:nth-child(3) {width: 7%;}
 .cw-pairs bdi {white-space: pre-wrap; overflow-wrap: anywhere;}
 .cw-headline {font-size: 20px; margin: 8px 0;}
-"""
+""")
 
 
 def _sign(value: Any, digits: int = 2) -> str:
@@ -214,7 +215,7 @@ def _chart(s: ScaleShift, lang: str, demo: bool) -> str:
 
     items, dims = _labels(s.activity_a, lang)
     room = s.room.set_index(["item_id", "field"])
-    colours = {"now": "#1f5fa8", "target": "#e07b00"}
+    colours = {"now": P.BLUE, "target": P.ORANGE}
     offset = {"now": -0.18, "target": 0.18}
     fig = go.Figure()
     n = len(s.items)
@@ -232,7 +233,7 @@ def _chart(s: ScaleShift, lang: str, demo: bool) -> str:
             if finite(a) and finite(b):
                 xs_line += [a, b, None]
                 ys_line += [y, y, None]
-        label = html.escape(dims.get(dim, dim), quote=False)
+        label = escape(dims.get(dim, dim), quote=False)
         fig.add_trace(go.Scatter(x=xs_line, y=ys_line, mode="lines", hoverinfo="skip",
                                  line={"color": colours[dim], "width": 3}, showlegend=False))
         fig.add_trace(go.Scatter(x=xa, y=ys, mode="markers", name=f"{label} A",
@@ -242,11 +243,11 @@ def _chart(s: ScaleShift, lang: str, demo: bool) -> str:
         fig.add_trace(go.Scatter(x=xb, y=ys, mode="markers", name=f"{label} B",
                                  marker={"size": 14, "color": colours[dim]},
                                  hovertemplate="%{x:.2f}<extra>" + label + " B</extra>"))
-    ticks = ["<br>".join(html.escape(line, quote=False)
+    ticks = ["<br>".join(escape(line, quote=False)
                          for line in textwrap.wrap(items.get(i, i), 30) or [""])
              for i in s.items]
     act = s.activity_a
-    title = html.escape(t("compare.chart_title", lang, title=act.title.get(lang)), quote=False)
+    title = escape(t("compare.chart_title", lang, title=act.title.get(lang)), quote=False)
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": S.TITLE - 2}, "x": 0.02, "xanchor": "left"},
         "template": "plotly_white", "font": {"size": S.FONT},
@@ -255,7 +256,7 @@ def _chart(s: ScaleShift, lang: str, demo: bool) -> str:
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom",
                    "font": {"size": S.SMALL}},
         "xaxis": {"range": [act.scale_min - 0.3, act.scale_max + 0.3], "dtick": 1,
-                  "title": {"text": html.escape(t("compare.chart_axis", lang), quote=False)}},
+                  "title": {"text": escape(t("compare.chart_axis", lang), quote=False)}},
         "yaxis": {"tickvals": list(range(n - 1, -1, -1)), "ticktext": ticks,
                   "tickfont": {"size": S.SMALL}, "automargin": True,
                   "range": [-0.6, n - 0.4], "zeroline": False},

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from .. import palette as P
 from ..i18n import t
 from ..store import WorkshopStore
 from ..venue import PageAddress, find_page_address
@@ -31,23 +32,23 @@ WATCH_SECONDS = 0.25  # how often the change counter is compared
 ADDRESS_EVERY_S = 5.0  # how often a card without a running page server looks again
 QR_PIXELS = 300  # about this wide on the screen
 
-JOIN_CSS = """<style>
+JOIN_CSS = P.css("""<style>
 .cw-join {display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: center;}
-.cw-join-qr svg {display: block; background: #fff;}
+.cw-join-qr svg {display: block; background: $white;}
 .cw-join-text {flex: 1 1 420px; min-width: 0;}
-.cw-join-url {font-size: 44px; font-weight: 800; color: #1f5fa8; overflow-wrap: anywhere;
+.cw-join-url {font-size: 44px; font-weight: 800; color: $accent; overflow-wrap: anywhere;
   font-family: "DejaVu Sans Mono", monospace; line-height: 1.15;}
 .cw-join-steps {font-size: 22px; margin: 8px 0;}
-.cw-join-warn {font-size: 18px; font-weight: 600; color: #8a4b00; background: #fff1d6;
+.cw-join-warn {font-size: 18px; font-weight: 600; color: $caution; background: $caution_bg;
   border-radius: 8px; padding: 8px 12px; margin: 6px 0;}
-.cw-join-count {font-size: 30px; font-weight: 800; color: #1b7f3b;}
+.cw-join-count {font-size: 30px; font-weight: 800; color: $good;}
 .cw-join .cw-codes, .cw-join-codes .cw-codes {grid-template-columns: repeat(auto-fill,
   minmax(200px, 1fr)); gap: 10px;}
 .cw-join-codes .cw-code-card {padding: 6px;}
 .cw-join-codes .cw-code-card .cw-group {font-size: 20px;}
 .cw-join-codes .cw-code-card .cw-code {font-size: 40px; letter-spacing: 4px;}
-.cw-join-codes .cw-joined {font-size: 15px; color: #555;}
-</style>"""
+.cw-join-codes .cw-joined {font-size: 15px; color: $muted;}
+</style>""")
 
 
 def qr_svg(url: str, pixels: int = QR_PIXELS) -> str:
@@ -61,7 +62,7 @@ def qr_svg(url: str, pixels: int = QR_PIXELS) -> str:
     qr = segno.make(url, error="m")
     width, _ = qr.symbol_size(border=2)
     scale = max(3, pixels // width)
-    return qr.svg_inline(scale=scale, border=2, dark="#111111", light="#ffffff")
+    return qr.svg_inline(scale=scale, border=2, dark=P.DARK, light=P.WHITE)
 
 
 def join_counts(store: WorkshopStore) -> tuple[int, int, list[tuple[str, str, int]]]:

@@ -13,25 +13,26 @@ WIB, for Tangsel). Groups are shown, never participants' names.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from .. import palette as P
 from ..i18n import t
+from ..markup import escape
 from ..store import WorkshopStore
 from ._html import CSS, banner, esc, local_now, to_local
 
 __all__ = ["agenda", "agenda_timeline", "group_codes", "who_answered"]
 
-_PLANNED = "rgba(120,130,145,0.28)"
-_ACTUAL = "#1f5fa8"
-_OPEN_NOW = "#1b7f3b"
+_PLANNED = P.PLANNED
+_ACTUAL = P.ACCENT
+_OPEN_NOW = P.GOOD
 
 
 def _label(text: str) -> str:
-    return html.escape(str(text), quote=False)
+    return escape(text, quote=False)
 
 
 def agenda(store: WorkshopStore, lang: str = "id") -> widgets.HTML:
@@ -132,8 +133,9 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
     ends = [dt.datetime.combine(day, s.end) for s in prog.sessions]
     fig.add_trace(go.Bar(
         name=_label(t("overview.planned", lang)), orientation="h", y=rows,
-        base=[s.isoformat() for s in starts], x=[ms(a, b) for a, b in zip(starts, ends, strict=True)],
-        marker={"color": _PLANNED, "line": {"color": "#7b8794", "width": 1}}, width=0.8,
+        base=[s.isoformat() for s in starts],
+        x=[ms(a, b) for a, b in zip(starts, ends, strict=True)],
+        marker={"color": _PLANNED, "line": {"color": P.PLANNED_LINE, "width": 1}}, width=0.8,
         hovertemplate="%{y}<br>%{base|%H:%M}–%{customdata}<extra></extra>",
         customdata=[f"{b:%H:%M}" for b in ends]))
     spans = _intervals(store, events, now)
@@ -155,12 +157,12 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
     hi = max(ends + [s[2] for s in spans]) + dt.timedelta(minutes=15)
     if lo <= now <= hi:
         fig.add_shape(type="line", x0=now.isoformat(), x1=now.isoformat(), y0=0, y1=1,
-                      xref="x", yref="paper", line={"color": "#b3261e", "width": 2, "dash": "dot"})
+                      xref="x", yref="paper", line={"color": P.ALERT, "width": 2, "dash": "dot"})
         fig.add_annotation(x=now.isoformat(), y=1.0, yref="paper", showarrow=False,
                            yanchor="bottom", text=_label(f"{t('overview.now', lang)} {now:%H:%M}"),
-                           font={"color": "#b3261e", "size": 14})
+                           font={"color": P.ALERT, "size": 14})
     subtitle = ({"subtitle": {"text": _label(t("demo.banner", lang)),
-                              "font": {"color": "#b3261e", "size": 15}}}
+                              "font": {"color": P.ALERT, "size": 15}}}
                 if store.info().is_demo else {})
     fig.update_layout(
         title={"text": _label(t("overview.timeline_title", lang, tz=city.timezone_label,
@@ -171,7 +173,7 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
         legend={"orientation": "h", "y": -0.12, "x": 0},
         xaxis={"type": "date", "tickformat": "%H:%M", "range": [lo.isoformat(), hi.isoformat()],
                "dtick": (30 if hi - lo <= dt.timedelta(hours=5) else 60) * 60 * 1000,
-               "tickangle": 0, "gridcolor": "#e3e8ee"},
+               "tickangle": 0, "gridcolor": P.TIMELINE_GRID},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(rows)),
                "automargin": True},
         hoverlabel={"font": {"size": 15}, "align": "left"},

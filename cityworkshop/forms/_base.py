@@ -6,14 +6,15 @@ gives its answer as ``form.value``; the participant page sends it through the st
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
+from .. import palette as P
 from ..i18n import t
+from ..markup import escape, message_html
 
 __all__ = ["FormBase", "FIELD_CSS", "css_id", "chars_left_html", "field_style", "labelled",
            "message_html", "score_names"]
@@ -28,7 +29,7 @@ FIELD_CSS = (
     ".cw-labelled>.widget-label{width:auto!important;max-width:100%;height:auto!important;"
     "margin:0 0 4px 0!important;padding:0;text-align:left!important;white-space:normal!important;"
     "overflow:visible!important;line-height:1.3!important;font-size:15px;font-weight:600;"
-    "color:#1d2630}"
+    f"color:{P.FIELD_INK}}}"
     ".cw-labelled>select,.cw-labelled>textarea,.cw-labelled>input{flex:0 0 auto!important;"
     "width:100%!important}"
     ".cw-chars-left+.cw-labelled.cw-labelled{margin-top:10px!important}"
@@ -41,19 +42,12 @@ def css_id(value: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(value))
 
 
-def message_html(text: str, kind: str = "info") -> str:
-    """A message box as HTML; ``text`` is escaped (it may hold participant input)."""
-    if not text:
-        return ""
-    return f'<div class="cw-msg cw-msg-{html.escape(kind)}">{html.escape(text)}</div>'
-
-
 def chars_left_html(text: str, max_chars: int, lang: str) -> str:
     """"123 karakter tersisa", or in red "5 karakter terlalu panjang" (stripped length)."""
     left = max_chars - len(text.strip())
     if left >= 0:
-        return f'<div class="cw-ok">{html.escape(t("form.chars_left", lang, left=left))}</div>'
-    return f'<div class="cw-over">{html.escape(t("form.chars_over", lang, over=-left))}</div>'
+        return f'<div class="cw-ok">{escape(t("form.chars_left", lang, left=left))}</div>'
+    return f'<div class="cw-over">{escape(t("form.chars_over", lang, over=-left))}</div>'
 
 
 def field_style() -> widgets.HTML:

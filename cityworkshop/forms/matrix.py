@@ -7,7 +7,6 @@ it never touches the database.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ import ipywidgets as widgets
 from ..content import Activity, Axis, Item
 from ..i18n import t
 from ..kinds import KINDS, MATRIX
+from ..markup import escape
 from ._base import FormBase, css_id, score_names
 from ._choice import ChoiceCard, ChoiceRow, card_template
 
@@ -105,7 +105,7 @@ class MatrixForm(FormBase):
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")
         hint = widgets.HTML(f'<div class="cw-hint-text">'
-                            f'{html.escape(t("form.matrix_hint", lang))}</div>')
+                            f'{escape(t("form.matrix_hint", lang))}</div>')
         hint.add_class("cw-hint")
         footer = self._footer(self.progress)
         self.children = [hint, *self.cards.values(), footer]
@@ -170,4 +170,4 @@ class MatrixForm(FormBase):
         if not hasattr(self, "progress"):
             return  # still building
         text = t("form.matrix_progress", self.lang, done=self.placed_items(), total=len(self.x))
-        self.progress.value = f'<div class="cw-progress-text">{html.escape(text)}</div>'
+        self.progress.value = f'<div class="cw-progress-text">{escape(text)}</div>'

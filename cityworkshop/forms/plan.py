@@ -9,7 +9,6 @@ again.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from ..answers.plan import STEP_FIELDS, month_index, month_label, window
 from ..content import Activity, Item, Owner
 from ..i18n import t
 from ..kinds import KINDS, PLAN
+from ..markup import escape, message_html
 from ._base import FormBase, labelled
 
 __all__ = ["PlanForm"]
@@ -111,7 +111,7 @@ class _Step:
         self.card.add_class(f"cw-plan-step-{n}")
         self.remove_button.description = t("form.plan_remove", lang, n=n)
         self.title.value = (f'<div class="cw-item-title">'
-                            f'{html.escape(t("form.plan_step", lang, n=n))}</div>')
+                            f'{escape(t("form.plan_step", lang, n=n))}</div>')
         self.n = n
 
     def raw(self) -> dict[str, str]:
@@ -181,7 +181,7 @@ class PlanForm(FormBase):
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")
         hint = widgets.HTML(f'<div class="cw-hint-text">'
-                            f'{html.escape(t("form.plan_hint", lang, max=activity.max_steps))}'
+                            f'{escape(t("form.plan_hint", lang, max=activity.max_steps))}'
                             f'</div>')
         hint.add_class("cw-hint")
         footer = self._footer(self.progress)
@@ -314,12 +314,11 @@ class PlanForm(FormBase):
 
     def _show_problems(self, view: _Step, n: int) -> None:
         problems = self._step_problems(view, n, full=self._checked)
-        view.problem.value = "".join(f'<div class="cw-msg cw-msg-error">{html.escape(p)}</div>'
-                                     for p in problems)
+        view.problem.value = "".join(message_html(p, "error") for p in problems)
 
     def _refresh(self) -> None:
         for n, view in enumerate(self._steps, start=1):
             self._show_problems(view, n)
         self.add_button.disabled = len(self._steps) >= self.activity.max_steps
         text = t("form.plan_count", self.lang, n=len(self._steps), max=self.activity.max_steps)
-        self.progress.value = f'<div class="cw-progress-text">{html.escape(text)}</div>'
+        self.progress.value = f'<div class="cw-progress-text">{escape(text)}</div>'

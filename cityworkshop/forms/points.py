@@ -8,22 +8,23 @@ it never touches the database.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
+from .. import palette as P
 from ..content import Item, PointsActivity
 from ..i18n import t
 from ..kinds import KINDS, POINTS
+from ..markup import escape, message_html
 from ._base import FormBase, css_id
 
 __all__ = ["PointsForm"]
 
 
 # the dots under the count, one line
-_DOTS_STYLE = "text-align:center;font-size:13px;white-space:nowrap;color:#b5302a"
+_DOTS_STYLE = f"text-align:center;font-size:13px;white-space:nowrap;color:{P.DOT}"
 
 
 def _button_layout() -> widgets.Layout:
@@ -89,11 +90,10 @@ class PointsForm(FormBase):
         self.remaining = widgets.HTML()
         self.remaining.add_class("cw-points-left")
         hint_text = t("form.points_hint", lang, max=self.max_per_item)
-        hint = widgets.HTML(f'<div class="cw-hint-text">{html.escape(hint_text)}</div>')
+        hint = widgets.HTML(f'<div class="cw-hint-text">{escape(hint_text)}</div>')
         hint.add_class("cw-hint")
         if not self.items:
-            empty = widgets.HTML(f'<div class="cw-msg cw-msg-info">'
-                                 f'{html.escape(t("form.points_no_items", lang))}</div>')
+            empty = widgets.HTML(message_html(t("form.points_no_items", lang), "info"))
             empty.add_class("cw-points-empty")
             cards.append(empty)
             self.send_button.disabled = True
@@ -105,10 +105,10 @@ class PointsForm(FormBase):
 
     def _item_row(self, item: Item) -> widgets.Widget:
         css = css_id(item.id)
-        text = f'<div class="cw-idea-text">{html.escape(item.label.get(self.lang))}</div>'
+        text = f'<div class="cw-idea-text">{escape(item.label.get(self.lang))}</div>'
         if item.help is not None:
             text += (f'<div class="cw-item-help cw-idea-group">'
-                     f'{html.escape(item.help.get(self.lang))}</div>')
+                     f'{escape(item.help.get(self.lang))}</div>')
         label = widgets.HTML(text, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
         label.add_class("cw-points-label")
         idea = item.label.get(self.lang)
@@ -212,6 +212,5 @@ class PointsForm(FormBase):
             self._count_views[item_id].value = view
             self.minus[item_id].disabled = n <= 0
             self.plus[item_id].disabled = n >= self.max_per_item or left <= 0
-        text = html.escape(t("form.points_left", self.lang, left=left, budget=self.budget))
-        cls = "cw-msg cw-msg-ok" if left == 0 else "cw-msg cw-msg-info"
-        self.remaining.value = f'<div class="{cls}">{text}</div>'
+        text = t("form.points_left", self.lang, left=left, budget=self.budget)
+        self.remaining.value = message_html(text, "ok" if left == 0 else "info")

@@ -8,7 +8,6 @@ question. The participant page calls :meth:`QuestionsBoard.refresh` on every pol
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from ..content import Activity
 from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
 from ..kinds import KINDS, QUESTIONS
+from ..markup import escape
 from ._base import chars_left_html, field_style, labelled, message_html, when_settled
 
 if TYPE_CHECKING:
@@ -184,15 +184,15 @@ class QuestionsBoard(widgets.VBox):
         self._signature = signature
         hidden_note = ("" if self.revealed else
                        f'<p class="cw-note cw-counts-hidden">'
-                       f'{html.escape(t("question.counts_hidden", self.lang))}</p>')
+                       f'{escape(t("question.counts_hidden", self.lang))}</p>')
         self.heading.value = (f'<h3 class="cw-h cw-questions-heading">'
-                              f'{html.escape(t("question.list_heading", self.lang, n=len(rows)))}'
+                              f'{escape(t("question.list_heading", self.lang, n=len(rows)))}'
                               f'</h3>{hidden_note}')
         cards: list[widgets.Widget] = []
         self.vote_buttons = {}
         if not rows:
             cards.append(widgets.HTML(f'<p class="cw-p cw-note">'
-                                      f'{html.escape(t("question.none", self.lang))}</p>'))
+                                      f'{escape(t("question.none", self.lang))}</p>'))
         for r in rows:
             cards.append(self._card(r, r["question_id"] in voted))
         self.list_box.children = cards
@@ -211,14 +211,14 @@ class QuestionsBoard(widgets.VBox):
     def _card(self, row: dict[str, Any], voted: bool) -> widgets.VBox:
         qid, lang = row["question_id"], self.lang
         own = row["participant_id"] == self.participant_id
-        votes = html.escape(t("question.votes", lang, n=row["votes"]))
+        votes = escape(t("question.votes", lang, n=row["votes"]))
         badges = [f'<span class="cw-votes">{votes}</span>'] if self.revealed else []
         if row["answered_at"]:
             badges.append(f'<span class="cw-answered">&#10003; '
-                          f'{html.escape(t("question.answered", lang))}</span>')
+                          f'{escape(t("question.answered", lang))}</span>')
         if own:
-            badges.append(f'<span class="cw-own">{html.escape(t("question.own", lang))}</span>')
-        text = (f'<div class="cw-question-body">{html.escape(row["text"])}</div>'
+            badges.append(f'<span class="cw-own">{escape(t("question.own", lang))}</span>')
+        text = (f'<div class="cw-question-body">{escape(row["text"])}</div>'
                 f'<div class="cw-question-meta">{" ".join(badges)}</div>')
         parts: list[widgets.Widget] = [widgets.HTML(text)]
         if not own:

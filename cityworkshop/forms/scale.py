@@ -5,7 +5,6 @@ Forms layer (ipywidgets only): gives its answer as the mapping the store takes.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ import ipywidgets as widgets
 from ..content import Activity, Item
 from ..i18n import t
 from ..kinds import KINDS, SCALE
+from ..markup import escape
 from ._base import FormBase, css_id, labelled, score_names
 from ._choice import ChoiceCard, ChoiceRow, card_template
 
@@ -163,7 +163,7 @@ class ScaleForm(FormBase):
         if not hasattr(self, "progress"):
             return  # still building
         text = t("form.progress", self.lang, done=self.scored_items(), total=len(self.scores))
-        self.progress.value = f'<div class="cw-progress-text">{html.escape(text)}</div>'
+        self.progress.value = f'<div class="cw-progress-text">{escape(text)}</div>'
 
     def _update_chars(self, item_id: str) -> None:
         left = self.activity.reason_max_chars - len(self.reasons[item_id].value.strip())
@@ -171,13 +171,13 @@ class ScaleForm(FormBase):
             text, cls = t("form.chars_left", self.lang, left=left), "cw-ok"
         else:
             text, cls = t("form.chars_over", self.lang, over=-left), "cw-over"
-        self._chars_left[item_id].value = f'<div class="{cls}">{html.escape(text)}</div>'
+        self._chars_left[item_id].value = f'<div class="{cls}">{escape(text)}</div>'
 
     def _scale_hint(self) -> str:
         labels = self.activity.scale_labels
-        parts = [f"{v} = {html.escape(labels[v].get(self.lang))}" for v in sorted(labels)]
+        parts = [f"{v} = {escape(labels[v].get(self.lang))}" for v in sorted(labels)]
         hint = t("form.scale_hint", self.lang)
-        text = f'<div class="cw-hint-text">{html.escape(hint)}</div>'
+        text = f'<div class="cw-hint-text">{escape(hint)}</div>'
         if parts:
             text += f'<div class="cw-hint-scale">{" · ".join(parts)}</div>'
         return text

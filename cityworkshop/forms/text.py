@@ -7,7 +7,6 @@ mapping the store takes; the store refuses empty, whitespace-only and over-long 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ import ipywidgets as widgets
 from ..content import Activity, Item
 from ..i18n import t
 from ..kinds import KINDS, TEXT
+from ..markup import escape
 from ._base import FormBase, chars_left_html, labelled
 
 __all__ = ["TextForm", "entry_label"]
@@ -187,5 +187,5 @@ class TextForm(FormBase):
         full = len(self.entries) >= self.activity.max_entries
         self.add_button.layout.display = None if more and not full else "none"
         count = t("text.count", self.lang, n=len(self.entries), max=self.activity.max_entries)
-        self.count.value = (f'<div class="cw-progress-text">{html.escape(count)}</div>'
+        self.count.value = (f'<div class="cw-progress-text">{escape(count)}</div>'
                             if more else "")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import random
 import time
@@ -30,6 +29,7 @@ from ..errors import InvalidAnswer, StoreError
 from ..forms import QuestionsBoard, form_for
 from ..i18n import LANGUAGES, default_lang, t
 from ..kinds import kind_of
+from ..markup import escape
 from ..store import Group, Participant, WorkshopStore
 from .countdown import Countdown
 from .parts import (
@@ -366,7 +366,7 @@ class ParticipantPage:
 
     def _render(self) -> None:
         lang = self.lang
-        self.title.value = f'<h1 class="cw-title-text">{html.escape(t("app.title", lang))}</h1>'
+        self.title.value = f'<h1 class="cw-title-text">{escape(t("app.title", lang))}</h1>'
         self.lang_button.description = "English" if lang == "id" else "Bahasa Indonesia"
         self.banner.value = msg(t("demo.banner", lang), "demo") if self.is_demo else ""
         self.banner.layout.display = None if self.is_demo else "none"
@@ -415,7 +415,7 @@ class ParticipantPage:
     def _seat_html(self) -> widgets.HTML:
         """The participant's personal code, to take their seat from another device."""
         seat = self.participant.seat if self.participant else None
-        text = html.escape(t("page.seat", self.lang, seat=seat)) if seat else ""
+        text = escape(t("page.seat", self.lang, seat=seat)) if seat else ""
         if seat:  # the code itself stands out (it is letters and digits only: safe as is)
             text = text.replace(seat, f'<b class="cw-seat-code">{seat}</b>', 1)
         self.seat_info.value = f'<p class="cw-note cw-seat-note">{text}</p>' if seat else ""

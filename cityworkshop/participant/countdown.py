@@ -8,13 +8,13 @@ loop runs), so the clock does not depend on the database between polls.
 from __future__ import annotations
 
 import asyncio
-import html
 import math
 import time
 
 import ipywidgets as widgets
 
 from ..i18n import t
+from ..markup import escape
 
 __all__ = ["Countdown", "format_clock"]
 
@@ -70,7 +70,7 @@ class Countdown:
         else:
             text = t("page.timer_left", self.lang, time=format_clock(left))
             cls = "cw-timer-low" if left <= 60 else "cw-timer-run"
-        self.widget.value = f'<div class="cw-timer-text {cls}">{html.escape(text)}</div>'
+        self.widget.value = f'<div class="cw-timer-text {cls}">{escape(text)}</div>'
 
     def stop(self) -> None:
         if self._task is not None:

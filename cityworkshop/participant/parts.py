@@ -5,25 +5,24 @@ Pages layer; every participant-provided text is escaped here.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 
+from ..clock import clock, to_zone
 from ..errors import InvalidAnswer
 from ..forms._base import field_style, labelled
 from ..i18n import t
+from ..markup import escape, message_html
 
 __all__ = ["msg", "button", "heading", "label", "labelled", "field_style", "local_time",
            "error_text", "about_box", "who_html"]
 
 
-def msg(text: str, kind: str = "info") -> str:
-    """A message box as HTML; ``text`` is escaped (it may hold participant input)."""
-    return f'<div class="cw-msg cw-msg-{kind}">{html.escape(text)}</div>' if text else ""
+msg = message_html
+"""A message box as HTML (:func:`cityworkshop.markup.message_html`): ``msg(text, kind)``."""
 
 
 def button(description: str, css: str, style: str = "") -> widgets.Button:
@@ -34,9 +33,9 @@ def button(description: str, css: str, style: str = "") -> widgets.Button:
 
 
 def heading(title: str, body: str, note: str = "") -> widgets.HTML:
-    out = f'<h2 class="cw-h">{html.escape(title)}</h2><p class="cw-p">{html.escape(body)}</p>'
+    out = f'<h2 class="cw-h">{escape(title)}</h2><p class="cw-p">{escape(body)}</p>'
     if note:
-        out += f'<p class="cw-note">{html.escape(note)}</p>'
+        out += f'<p class="cw-note">{escape(note)}</p>'
     w = widgets.HTML(out)
     w.add_class("cw-heading")
     return w
@@ -46,15 +45,12 @@ def label(text: str) -> widgets.HTML:
     """A label as HTML: NOT tied to a field (a screen reader does not say it with the field).
     For a field, prefer :func:`labelled` (``labelled(text_box, "Kode kelompok")``) together
     with one :func:`field_style` on the screen."""
-    return widgets.HTML(f'<label class="cw-label">{html.escape(text)}</label>')
+    return widgets.HTML(f'<label class="cw-label">{escape(text)}</label>')
 
 
 def local_time(iso_utc: str, timezone: ZoneInfo, tz_label: str) -> str:
-    """``"2026-11-29T03:05:00+00:00"`` -> ``"10:05 WIB"``."""
-    when = dt.datetime.fromisoformat(iso_utc)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return f"{when.astimezone(timezone):%H:%M} {tz_label}"
+    """``"2026-11-29T03:05:00+00:00"`` -> ``"10:05 WIB"`` (:mod:`cityworkshop.clock`)."""
+    return clock(to_zone(iso_utc, timezone), tz_label)
 
 
 def error_text(err: InvalidAnswer, lang: str, items: Sequence[Any],
@@ -74,7 +70,7 @@ def error_text(err: InvalidAnswer, lang: str, items: Sequence[Any],
 def about_box(picker: widgets.Dropdown, lang: str, *, chosen: bool) -> widgets.VBox:
     """The picker of the group a peer answer is about, labelled, with its help (and "choose
     first")."""
-    note = f'<p class="cw-note">{html.escape(t("page.about_help", lang))}</p>'
+    note = f'<p class="cw-note">{escape(t("page.about_help", lang))}</p>'
     if not chosen:
         note += msg(t("page.about_first", lang), "info")
     labelled(picker, t("page.about_label", lang))
@@ -88,4 +84,4 @@ def who_html(name: str | None, group: str | None) -> str:
     if group is None:
         return ""
     text = f"{name} · {group}" if name else group
-    return f'<div class="cw-who-text">{html.escape(text)}</div>'
+    return f'<div class="cw-who-text">{escape(text)}</div>'

@@ -8,14 +8,16 @@ into the page's ``<head>``; each figure is a ``<div>`` with its own small script
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from ..clock import clock as clock_text
+from ..clock import to_zone
 from ..i18n import t
+from ..markup import escape
+from ..palette import MUTED, css
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -75,15 +77,15 @@ def clean_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def esc(value: object) -> str:
     """Text shown as text: :func:`clean`, then ``<``, ``>``, ``&`` and quotes escaped."""
-    return html.escape(clean("" if value is None else str(value)), quote=True)
+    return escape(None if value is None else clean(str(value)))
 
 
-CSS = """
-:root {--ink: #1d1d1d; --muted: #555; --line: #c9d3e0; --accent: #1f5fa8;}
+CSS = css("""
+:root {--ink: $ink; --muted: $muted; --line: $line; --accent: $accent;}
 * {box-sizing: border-box;}
 body {font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: var(--ink);
-  margin: 0; background: #eef1f5; line-height: 1.45; font-size: 15px;}
-main {max-width: 1000px; margin: 0 auto; background: #fff; padding: 28px 40px 48px;}
+  margin: 0; background: $panel; line-height: 1.45; font-size: 15px;}
+main {max-width: 1000px; margin: 0 auto; background: $white; padding: 28px 40px 48px;}
 h1 {font-size: 30px; margin: 8px 0 4px; line-height: 1.2;}
 h2 {font-size: 24px; margin: 28px 0 8px; border-bottom: 3px solid var(--accent);
   padding-bottom: 4px;}
@@ -123,10 +125,10 @@ a {color: var(--accent);}
 .cw-summary-card .cw-source a {color: var(--muted);}
 .cw-big {font-size: 26px; font-weight: 800; color: var(--accent);}
 .cw-keep {break-inside: avoid; page-break-inside: avoid;}
-.cw-banner {border: 3px solid #b3261e; color: #b3261e; font-weight: 800; font-size: 18px;
+.cw-banner {border: 3px solid $alert; color: $alert; font-weight: 800; font-size: 18px;
   padding: 8px 14px; border-radius: 6px; margin: 8px 0; text-align: center; letter-spacing: 1px;}
-.cw-snapshot {border: 2px dashed #8a4b00; background: #fff1d6; color: #5a3000; font-weight: 700;
-  padding: 8px 14px; border-radius: 6px; margin: 8px 0;}
+.cw-snapshot {border: 2px dashed $caution; background: $caution_bg; color: $caution_ink;
+  font-weight: 700; padding: 8px 14px; border-radius: 6px; margin: 8px 0;}
 .cw-session {margin-top: 12px;}
 .cw-session-time {color: var(--muted); font-weight: 400; font-size: 17px;}
 .cw-activity {margin: 18px 0 26px; padding-top: 4px; border-top: 1px solid var(--line);}
@@ -135,25 +137,25 @@ a {color: var(--accent);}
 .cw-chart {width: __W__px; max-width: 100%; overflow-x: auto; margin: 10px 0;
   break-inside: avoid; page-break-inside: avoid;}
 .cw-table {border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 14px;}
-.cw-table th, .cw-table td {border: 1px solid #b8c2cf; padding: 4px 7px; text-align: left;
+.cw-table th, .cw-table td {border: 1px solid $table_line; padding: 4px 7px; text-align: left;
   vertical-align: top; overflow-wrap: break-word;}
-.cw-table th {background: #eef1f5; font-weight: 700;}
+.cw-table th {background: $panel; font-weight: 700;}
 .cw-table td.cw-num, .cw-table th.cw-num {text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap;}
 .cw-table tr {break-inside: avoid; page-break-inside: avoid;}
 .cw-text {white-space: pre-wrap;}
-.cw-no-answers {border: 2px dashed #aab4c0; border-radius: 6px; padding: 14px; color: #444;
-  font-weight: 700; text-align: center; background: #f6f7f9;}
-.cw-synthesis {border: 2px solid #1b7f3b; border-left-width: 8px; border-radius: 6px;
-  padding: 8px 14px; margin: 10px 0; background: #f0f8f2; break-inside: avoid;}
+.cw-no-answers {border: 2px dashed $edge; border-radius: 6px; padding: 14px; color: $note;
+  font-weight: 700; text-align: center; background: $empty_bg;}
+.cw-synthesis {border: 2px solid $good; border-left-width: 8px; border-radius: 6px;
+  padding: 8px 14px; margin: 10px 0; background: $good_bg; break-inside: avoid;}
 .cw-synthesis .cw-text {font-size: 16px;}
-.cw-unverified {font-size: 12px; font-weight: 700; color: #8a4b00; border: 1px solid #8a4b00;
+.cw-unverified {font-size: 12px; font-weight: 700; color: $caution; border: 1px solid $caution;
   border-radius: 8px; padding: 0 6px; white-space: nowrap;}
 .cw-pin {font-weight: 700;}
 .cw-toc {columns: 2; font-size: 14px;}
 .cw-appendix {margin-top: 36px;}
 @media print {
-  body {background: #fff; font-size: 11pt;}
+  body {background: $white; font-size: 11pt;}
   main {max-width: none; padding: 0;}
   .cw-session, .cw-appendix, #cw-agenda {break-before: page; page-break-before: always;}
   .cw-chart {zoom: 0.78; overflow: visible; max-width: none;}
@@ -185,7 +187,7 @@ a {color: var(--accent);}
   a {color: var(--ink); text-decoration: none;}
   * {-webkit-print-color-adjust: exact; print-color-adjust: exact;}
 }
-""".replace("__W__", str(CHART_WIDTH))
+""").replace("__W__", str(CHART_WIDTH))
 
 
 def css_string(value: str) -> str:
@@ -207,11 +209,11 @@ def print_css(footer: str, page_label: str, of_label: str) -> str:
     return (
         "@page {size: A4; margin: 14mm 12mm 18mm;"
         "@bottom-left {content: " + css_string(footer) + "; font: 8pt \"Noto Sans\", "
-        "\"DejaVu Sans\", Arial, sans-serif; color: #555; vertical-align: top; "
+        "\"DejaVu Sans\", Arial, sans-serif; color: " + MUTED + "; vertical-align: top; "
         "padding-top: 4mm;}"
         "@bottom-right {content: " + css_string(page_label + " ") + " counter(page) "
         + css_string(" " + of_label + " ") + " counter(pages); font: 8pt \"Noto Sans\", "
-        "\"DejaVu Sans\", Arial, sans-serif; color: #555; vertical-align: top; "
+        "\"DejaVu Sans\", Arial, sans-serif; color: " + MUTED + "; vertical-align: top; "
         "padding-top: 4mm; white-space: nowrap;}}"
     )
 
@@ -281,14 +283,8 @@ def number(value: Any, digits: int = 2) -> str:
 
 
 def local(store: WorkshopStore, utc_iso: str | None = None) -> dt.datetime:
-    """A stored UTC time (or now) in the city's time zone."""
-    zone = ZoneInfo(store.pack.city.timezone)
-    if utc_iso is None:
-        return dt.datetime.now(zone)
-    when = dt.datetime.fromisoformat(utc_iso)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(zone)
+    """A stored UTC time (or now) in the city's time zone (:func:`cityworkshop.clock.to_zone`)."""
+    return to_zone(utc_iso, store.pack.city.timezone)
 
 
 def long_date(when: dt.date, lang: str) -> str:
@@ -299,8 +295,8 @@ def long_date(when: dt.date, lang: str) -> str:
 
 
 def clock(store: WorkshopStore, when: dt.datetime) -> str:
-    """``09:41 WIB``."""
-    return f"{when:%H:%M} {store.pack.city.timezone_label}"
+    """``09:41 WIB`` (:func:`cityworkshop.clock.clock`)."""
+    return clock_text(when, store.pack.city.timezone_label)
 
 
 def data_attr(name: str, value: Any) -> str:

@@ -7,14 +7,15 @@ through its ``/files/`` route); an error is shown as a message in the facilitato
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path, PurePosixPath
 
 import ipywidgets as widgets
 
+from .. import palette as P
 from ..errors import CityWorkshopError
 from ..i18n import t
+from ..markup import escape
 from ..store import WorkshopStore
 
 __all__ = ["ReportButton"]
@@ -113,30 +114,30 @@ class ReportButton(widgets.VBox):
         lang = self.lang
         self.button.disabled = True
         self.link.outputs = ()
-        self.message.value = f"<i>{html.escape(t('report.working', lang))}</i>"
+        self.message.value = f"<i>{escape(t('report.working', lang))}</i>"
         try:
             self.path = write_report(self.store, self.target, lang, names=self.names)
         except CityWorkshopError as e:
-            self.message.value = (f'<span class="cw-error" style="color:#b3261e;font-weight:600">'
-                                  f"{html.escape(e.message(lang))}</span>")
+            self.message.value = (f'<span class="cw-error" style="color:{P.ALERT};font-weight:600">'
+                                  f"{escape(e.message(lang))}</span>")
             return None
         except Exception as e:  # a button must say what went wrong, never fail silently
-            self.message.value = (f'<span class="cw-error" style="color:#b3261e;font-weight:600">'
-                                  f"{html.escape(t('report.failed', lang, error=str(e)))}</span>")
+            self.message.value = (f'<span class="cw-error" style="color:{P.ALERT};font-weight:600">'
+                                  f"{escape(t('report.failed', lang, error=str(e)))}</span>")
             return None
         finally:
             self.button.disabled = False
-        shown = html.escape(str(self.path))
+        shown = escape(str(self.path))
         rel = notebook_link(self.path)
-        note = "" if rel else f"<br>{html.escape(t('report.written_outside', lang))}"
-        self.message.value = (f"<span>{html.escape(t('report.written', lang))} "
+        note = "" if rel else f"<br>{escape(t('report.written_outside', lang))}"
+        self.message.value = (f"<span>{escape(t('report.written', lang))} "
                               f"<code>{shown}</code>{note}</span>")
         if rel:
-            href = html.escape(rel, quote=True)
+            href = escape(rel)
             markup = (f'<p class="cw-report-open" style="font-size:1.15em;margin:4px 0">'
                       f'<a href="{href}" target="_blank" rel="noopener" style="font-weight:700">'
-                      f"📄 {html.escape(t('report.open_link', lang))}</a> "
-                      f'<span style="color:#555">{html.escape(t("report.open_hint", lang))}'
+                      f"📄 {escape(t('report.open_link', lang))}</a> "
+                      f'<span style="color:{P.MUTED}">{escape(t("report.open_hint", lang))}'
                       "</span></p>")
             # An output JupyterLab renders (not the widget's own HTML): it resolves the link
             # against the notebook's folder and opens the file, served by its /files/ route.

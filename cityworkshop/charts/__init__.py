@@ -24,6 +24,7 @@ from ..markup import escape
 from . import _style as S
 
 __all__ = [
+    "agenda_chart",
     "gap_chart",
     "heatmap_chart",
     "matrix_chart",
@@ -341,7 +342,8 @@ def gap_chart(
     return fig
 
 
-# One module per activity kind; imported last: they use the helpers above.
+# One module per activity kind, and the day's timeline; imported last: they use the helpers above.
+from .agenda import agenda_chart  # noqa: E402
 from .matrix import matrix_chart  # noqa: E402
 from .peer import peer_chart  # noqa: E402
 from .plan import roadmap_chart  # noqa: E402

@@ -18,21 +18,12 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from .. import palette as P
+from ..charts import agenda_chart
 from ..i18n import t
-from ..markup import escape
 from ..store import WorkshopStore
 from ._html import CSS, banner, esc, local_now, to_local
 
 __all__ = ["agenda", "agenda_timeline", "group_codes", "who_answered"]
-
-_PLANNED = P.PLANNED
-_ACTUAL = P.ACCENT
-_OPEN_NOW = P.GOOD
-
-
-def _label(text: str) -> str:
-    return escape(text, quote=False)
 
 
 def agenda(store: WorkshopStore, lang: str = "id") -> widgets.HTML:
@@ -81,26 +72,10 @@ def _workshop_day(store: WorkshopStore, events: list[dict[str, Any]]) -> dt.date
         return local_now(store).date()
 
 
-def _intervals(store: WorkshopStore, events: list[dict[str, Any]],
-               now: dt.datetime) -> list[tuple[str, dt.datetime, dt.datetime, bool]]:
-    """``(activity id, opened, closed, still open)`` for every open/close pair, local time."""
-    opened: dict[str, dt.datetime] = {}
-    spans = []
-    for e in events:
-        aid, action = e.get("activity_id"), e.get("action")
-        if not aid:
-            continue
-        when = to_local(store, e["at"])
-        if action == "open":
-            opened.setdefault(aid, when)
-        elif action == "close" and aid in opened:
-            spans.append((aid, opened.pop(aid), when, False))
-    spans.extend((aid, start, max(now, start), True) for aid, start in opened.items())
-    return sorted(spans, key=lambda s: s[1])
-
-
 def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
     """Planned session blocks against the actual open-close times of the activities.
+
+    Drawn by :func:`cityworkshop.charts.agenda_chart` from the store's program, city and events.
 
     Parameters
     ----------
@@ -117,68 +92,9 @@ def agenda_timeline(store: WorkshopStore, lang: str = "id") -> go.Figure:
         when it falls on the workshop day.
     """
     pack = store.pack
-    prog, city = pack.program, pack.city
     events = store.events()
-    day = _workshop_day(store, events)
-    now = local_now(store).replace(tzinfo=None)
-    session_of = {a.id: s for s in prog.sessions for a in s.activities}
-    titles = {a.id: a.title.get(lang) for a in prog.activities}
-    rows = [_label(s.title.get(lang)) for s in prog.sessions]
-
-    def ms(a: dt.datetime, b: dt.datetime) -> float:
-        return max((b - a).total_seconds(), 180.0) * 1000.0  # at least 3 min: visible
-
-    fig = go.Figure()
-    starts = [dt.datetime.combine(day, s.start) for s in prog.sessions]
-    ends = [dt.datetime.combine(day, s.end) for s in prog.sessions]
-    fig.add_trace(go.Bar(
-        name=_label(t("overview.planned", lang)), orientation="h", y=rows,
-        base=[s.isoformat() for s in starts],
-        x=[ms(a, b) for a, b in zip(starts, ends, strict=True)],
-        marker={"color": _PLANNED, "line": {"color": P.PLANNED_LINE, "width": 1}}, width=0.8,
-        hovertemplate="%{y}<br>%{base|%H:%M}–%{customdata}<extra></extra>",
-        customdata=[f"{b:%H:%M}" for b in ends]))
-    spans = _intervals(store, events, now)
-    for still_open in (False, True):
-        sel = [s for s in spans if s[3] == still_open and s[0] in session_of]
-        if not sel:
-            continue
-        fig.add_trace(go.Bar(
-            name=_label(t("overview.open_now" if still_open else "overview.actual", lang)),
-            orientation="h",
-            y=[_label(session_of[aid].title.get(lang)) for aid, *_ in sel],
-            base=[a.isoformat() for _, a, _, _ in sel], x=[ms(a, b) for _, a, b, _ in sel],
-            width=0.4, marker={"color": _OPEN_NOW if still_open else _ACTUAL},
-            customdata=[[_label(titles[aid]), f"{a:%H:%M}", f"{b:%H:%M}"]
-                        for aid, a, b, _ in sel],
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}–%{customdata[2]}"
-                          "<extra></extra>"))
-    lo = min(starts + [s[1] for s in spans]) - dt.timedelta(minutes=15)
-    hi = max(ends + [s[2] for s in spans]) + dt.timedelta(minutes=15)
-    if lo <= now <= hi:
-        fig.add_shape(type="line", x0=now.isoformat(), x1=now.isoformat(), y0=0, y1=1,
-                      xref="x", yref="paper", line={"color": P.ALERT, "width": 2, "dash": "dot"})
-        fig.add_annotation(x=now.isoformat(), y=1.0, yref="paper", showarrow=False,
-                           yanchor="bottom", text=_label(f"{t('overview.now', lang)} {now:%H:%M}"),
-                           font={"color": P.ALERT, "size": 14})
-    subtitle = ({"subtitle": {"text": _label(t("demo.banner", lang)),
-                              "font": {"color": P.ALERT, "size": 15}}}
-                if store.info().is_demo else {})
-    fig.update_layout(
-        title={"text": _label(t("overview.timeline_title", lang, tz=city.timezone_label,
-                                date=f"{day:%d-%m-%Y}")),
-               "font": {"size": 22}, "x": 0.02, "xanchor": "left", **subtitle},
-        template="plotly_white", font={"size": 16}, barmode="overlay",
-        height=140 + 52 * len(rows), margin={"t": 120, "l": 40, "r": 40, "b": 50},
-        legend={"orientation": "h", "y": -0.12, "x": 0},
-        xaxis={"type": "date", "tickformat": "%H:%M", "range": [lo.isoformat(), hi.isoformat()],
-               "dtick": (30 if hi - lo <= dt.timedelta(hours=5) else 60) * 60 * 1000,
-               "tickangle": 0, "gridcolor": P.TIMELINE_GRID},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(rows)),
-               "automargin": True},
-        hoverlabel={"font": {"size": 15}, "align": "left"},
-    )
-    return fig
+    return agenda_chart(pack.program, pack.city, events, lang, day=_workshop_day(store, events),
+                        demo=store.info().is_demo)
 
 
 #: what is counted (:attr:`Progress.unit <cityworkshop.store.Progress.unit>`) -> whose row

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from cityworkshop.cli import main
 from cityworkshop.demo import make_demo
@@ -153,8 +154,6 @@ def test_an_error_halfway_through_a_report_is_one_line_not_a_traceback(
 
 def test_a_sqlite_error_wrapped_anywhere_in_a_command_becomes_its_cause(demo, capsys,
                                                                          monkeypatch):
-    from sqlalchemy.exc import OperationalError
-
     import cityworkshop.cli as cli_module
 
     def full(store):
@@ -491,7 +490,7 @@ def test_a_read_only_engine_refuses_writes_and_reads(demo):
 def test_a_missing_file_is_never_created_by_the_engine(tmp_path):
     engine = _make_engine(tmp_path / "nope.db")
     try:
-        with pytest.raises(Exception), engine.connect():
+        with pytest.raises(OperationalError, match="unable to open"), engine.connect():
             pass
     finally:
         engine.dispose()

@@ -323,6 +323,21 @@ def test_snapshots_rotate_and_keep_the_newest(demo):
     assert health.list_snapshots(demo) == kept
 
 
+def test_snapshots_within_one_second_keep_the_newest(demo):
+    """Four snapshots in the same second with keep=2: the rotation never removes the one just
+    made (a name it freed, reused, used to sort first and go at once)."""
+    now = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)
+    made = []
+    with WorkshopStore(demo) as store:
+        code = store.list_groups()[0].code
+        for n in range(4):
+            store.join(code, f"Sedetik {n}")
+            made.append(health.snapshot(demo, keep=2, now=now))
+    assert [p.name for p in made] == [f"tangsel-20261202T010000Z{n}.db"
+                                      for n in ("", "-2", "-3", "-4")]
+    assert health.list_snapshots(demo) == made[2:]
+
+
 def test_snapshotter_takes_snapshots_on_its_interval(demo):
     errors = []
     snaps = health.Snapshotter(demo, every_s=0.3, keep=2, on_error=errors.append)

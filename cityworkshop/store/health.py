@@ -561,7 +561,12 @@ def snapshot(db: str | Path, *, keep: int = SNAPSHOT_KEEP, folder: str | Path | 
     before = list_snapshots(db, folder)
     stamp = _utc_stamp(now)
     stem = _stem(db)
-    dest, n = folder / f"{stem}-{stamp}.db", 1
+    # several in one second: -2, -3 ... after the highest number of that second still kept (a
+    # name freed by the rotation, reused, would sort first and be rotated out at once)
+    pattern = _snapshot_name(db)
+    n = max((int(m.group(2) or 1) for p in before
+             if (m := pattern.match(p.name)) and m.group(1) == stamp), default=0) + 1
+    dest = folder / (f"{stem}-{stamp}.db" if n == 1 else f"{stem}-{stamp}-{n}.db")
     while dest.exists():
         n += 1
         dest = folder / f"{stem}-{stamp}-{n}.db"

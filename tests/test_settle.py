@@ -91,14 +91,14 @@ def test_a_click_right_after_a_number_press_waits_for_the_held_press(store: Work
                     initial=None)
     sent: list[dict] = []
     form.on_submit(lambda f: sent.append(f.value["positions"]))
-    card = form.cards["city_story"]
+    deck = form.deck
 
     async def phone() -> None:
-        card.values = {"x": 4}  # as the page sends it: the card's whole state
+        deck.values = {"city_story/x": 4}  # as the page sends it: the cards' whole state
         form.send_button.click()
         assert sent == [] and form.send_button.description == "Mengirim..."
         await asyncio.sleep(0.1)
-        card.values = {"x": 4, "y": 2}  # the held second press
+        deck.values = {"city_story/x": 4, "city_story/y": 2}  # the held second press
         await asyncio.sleep(_base.SETTLE_S + 0.3)
 
     asyncio.run(phone())
@@ -110,10 +110,27 @@ def test_a_card_drops_values_no_button_of_it_has(store: WorkshopStore) -> None:
     """A crafted widget message: unknown rows, values off the scale, booleans, text."""
     form = form_for(store.activity("branding-initiatives"), "id", items=None, owners=(),
                     initial=None)
-    card = form.cards["city_story"]
-    card.values = {"x": 9, "y": True, "z": 3, "<script>": "1"}
-    assert card.values == {} and form.value == {"positions": {}}
-    card.values = {"x": 5, "y": "2"}
-    assert card.values == {"x": 5} and form.x["city_story"].value == 5
-    card.values = ["not", "a", "dict"]
-    assert card.values == {} and form.x["city_story"].value is None
+    deck = form.deck
+    deck.values = {"city_story/x": 9, "city_story/y": True, "city_story/z": 3, "x": 3,
+                   "<script>": "1"}
+    assert deck.values == {} and form.value == {"positions": {}}
+    deck.values = {"city_story/x": 5, "city_story/y": "2"}
+    assert deck.values == {"city_story/x": 5} and form.x["city_story"].value == 5
+    deck.values = ["not", "a", "dict"]
+    assert deck.values == {} and form.x["city_story"].value is None
+
+
+def test_a_press_event_lands_before_the_kirim_that_follows_it(store: WorkshopStore) -> None:
+    """The card's 'choose' event travels in order with the click: the press is in the answer
+    even when the phone still holds the card's state back."""
+    form = form_for(store.activity("branding-initiatives"), "id", items=None, owners=(),
+                    initial=None)
+    sent: list[dict] = []
+    form.on_submit(lambda f: sent.append(f.value["positions"]))
+    deck = form.deck
+    deck._handle_event(None, {"event": "choose", "data": ["city_story/x", 4]}, None)
+    deck._handle_event(None, {"event": "choose", "data": ["city_story/y", 2]}, None)
+    for crafted in (["city_story/x", 99], ["nope/x", 1], "x", [1, 2], ["city_story/y"]):
+        deck._handle_event(None, {"event": "choose", "data": crafted}, None)
+    form._submit_now()
+    assert sent == [{"city_story": {"x": 4, "y": 2}}]

@@ -108,24 +108,37 @@ class ChoiceButtons(ipyvue.VueTemplate):
 
 # -- many rows in one widget ------------------------------------------------------------------
 
-#: One item's card: its title, its help and every row of number buttons, as one ipyvue widget.
+#: Items' cards (title, help and every row of number buttons), drawn by one ipyvue widget.
 #: The classes are those the rows had as separate widgets (``cw-dim``, ``cw-scale``,
 #: ``cw-choice-row``, ``widget-toggle-button``, ``mod-active``), so the page's CSS and the
-#: browser tests find the same markup.
+#: browser tests find the same markup. The phone compiles every ipyvue view's template into
+#: modules of its own (two blob: scripts per view, measured), so a form draws all its cards in
+#: one view where it can (the matrix form) instead of one per item.
+#:
+#: A press is sent twice: as the ``values`` state (which the phone's widget client holds back
+#: while an earlier change of the same widget awaits the server's answer) and as a ``choose``
+#: event, which goes at once and in order with the "Kirim" click that may follow. On a phone
+#: coming back online after presses made offline, the state could otherwise arrive after the
+#: click, and the answer would be sent without them.
 _CARD_TEMPLATE = """<template>
-  <div class="cw-choice-card">
-    <div class="cw-item-title"><span class="cw-item-number">{{ number }}</span> {{ title }}</div>
-    <div v-if="help" class="cw-item-help">{{ help }}</div>
-    <div v-for="r in rows" :key="'row-' + r.key" :class="['cw-dim'].concat(r.row_classes)">
-      <div class="cw-dim-label">{{ r.label }}</div>
-      <div :class="r.classes">
-        <div class="cw-choice-row" role="group" :aria-label="r.group_label || null">
-          <button v-for="(o, i) in r.options" :key="i" type="button"
-                  :class="['widget-toggle-button', 'jupyter-button', 'cw-choice',
-                           values[r.key] === o[1] ? 'mod-active' : '']"
-                  :aria-pressed="values[r.key] === o[1] ? 'true' : 'false'"
-                  :aria-label="r.names[i] || null" :title="r.tooltips[i] || null"
-                  :disabled="disabled" @click="choose(r.key, o[1])">{{ o[0] }}</button>
+  <div class="cw-choice-deck">
+    <div v-for="(c, ci) in cards" :key="'card-' + ci" :class="['cw-choice-card'].concat(c.classes)">
+      <div class="cw-item-title"><span class="cw-item-number">{{ c.number }}</span>
+        {{ c.title }}</div>
+      <div v-if="c.help" class="cw-item-help">{{ c.help }}</div>
+      <div v-for="r in c.rows" :key="'row-' + r.key"
+           :class="['cw-dim'].concat(r.row_classes)">
+        <div class="cw-dim-label">{{ r.label }}</div>
+        <div :class="r.classes">
+          <div class="cw-choice-row" role="group" :aria-label="r.group_label || null">
+            <button v-for="(o, i) in r.options" :key="i" type="button"
+                    :class="['widget-toggle-button', 'jupyter-button', 'cw-choice',
+                             values[r.key] === o[1] ? 'mod-active' : '']"
+                    :aria-pressed="values[r.key] === o[1] ? 'true' : 'false'"
+                    :aria-label="r.names[i] || null" :title="r.tooltips[i] || null"
+                    :disabled="disabled"
+                    @click="press(r.key, o[1])">{{ o[0] }}</button>
+          </div>
         </div>
       </div>
     </div>
@@ -134,10 +147,11 @@ _CARD_TEMPLATE = """<template>
 <script>
 module.exports = {
   methods: {
-    choose(key, v) {
+    press(key, value) {
       var next = Object.assign({}, this.values);
-      next[key] = v;
-      this.values = next;
+      next[key] = value;
+      this.values = next;  // shown pressed at once, offline too; synced when the model may send
+      this.choose([key, value]);  // and a message that keeps its place before a later "Kirim"
     }
   }
 }
@@ -193,11 +207,13 @@ class ChoiceRow(HasTraits):
 
 
 class ChoiceCard(ipyvue.VueTemplate):
-    """An item's card: title, help and rows of number buttons, drawn by one widget.
+    """Cards of rows of number buttons (an item's title, help and rows), drawn by one widget.
 
-    Add rows with :meth:`add_row`; each returns its :class:`ChoiceRow`, whose ``value`` is kept
-    in step with what the participant presses (``values``: row key -> chosen value). A value
-    the page sends that is no option of its row (a crafted widget message) is dropped.
+    Made with a first card (``number``, ``title``, ``help``); :meth:`add_card` adds more to the
+    same widget. Add rows with :meth:`add_row`; each returns its :class:`ChoiceRow`, whose
+    ``value`` is kept in step with what the participant presses (``values``: row key -> chosen
+    value; row keys are unique in the widget). A value the page sends that is no option of its
+    row (a crafted widget message) is dropped.
 
     Examples
     --------
@@ -208,38 +224,61 @@ class ChoiceCard(ipyvue.VueTemplate):
     2
     """
 
-    number = Unicode("").tag(sync=True)
-    title = Unicode("").tag(sync=True)
-    help = Unicode("").tag(sync=True)
-    #: what each row draws: key, label, classes, options, names
-    rows = List().tag(sync=True)
+    #: what each card draws: number, title, help, classes, rows (key, label, options, names)
+    cards = List().tag(sync=True)
     #: row key -> chosen value (a row without a key: nothing chosen)
     #: (any JSON from the page is taken in and checked: a crafted message is cut to what fits)
     values = AnyTrait().tag(sync=True)
     disabled = Bool(False).tag(sync=True)
 
-    def __init__(self, *, template: ipyvue.Template | str = _CARD_TEMPLATE, **kwargs: Any):
+    def __init__(self, *, template: ipyvue.Template | str = _CARD_TEMPLATE, number: str = "",
+                 title: str = "", help: str = "", classes: Sequence[str] = (), **kwargs: Any):
         self._rows: dict[str, ChoiceRow] = {}
-        super().__init__(template=template, values={}, **kwargs)
+        self._cards: list[dict[str, Any]] = []
+        self._add(number, title, help, classes)
+        super().__init__(template=template, values={}, cards=self._cards_state(), **kwargs)
         self.observe(self._sync_rows, "values")
+
+    def _add(self, number: str, title: str, help: str, classes: Sequence[str]) -> int:
+        self._cards.append({"number": number, "title": title, "help": help,
+                            "classes": list(classes), "rows": []})
+        return len(self._cards) - 1
+
+    def _cards_state(self) -> list[dict[str, Any]]:
+        return [{**c, "rows": list(c["rows"])} for c in self._cards]
+
+    def add_card(self, number: str, title: str, help: str = "",
+                 classes: Sequence[str] = ()) -> int:
+        """Another card under the last one, in the same widget; returns its index."""
+        index = self._add(number, title, help, classes)
+        self.cards = self._cards_state()
+        return index
 
     def add_row(self, key: str, label: str, options: Sequence[tuple[str, Any]], *,
                 names: Sequence[str] | None = None, group_label: str = "",
-                classes: Sequence[str] = (), row_classes: Sequence[str] = ()) -> ChoiceRow:
-        """Add a row of buttons under the card's title; returns its :class:`ChoiceRow`."""
+                classes: Sequence[str] = (), row_classes: Sequence[str] = (),
+                card: int = -1) -> ChoiceRow:
+        """Add a row of buttons to a card (default: the last one); returns its
+        :class:`ChoiceRow`. ``key`` must be new in this widget."""
+        if key in self._rows:
+            raise ValueError(f"row {key!r} exists already")
         pairs = [(str(text), v) for text, v in options]
         names = list(names) if names is not None else [text for text, _ in pairs]
         row = ChoiceRow(self, key, pairs, names=names, group_label=group_label, classes=classes)
         row.observe(lambda change: self._row_changed(key, change["new"]), "value")
         self._rows[key] = row
-        self.rows = [*self.rows, {"key": key, "label": label, "classes": list(classes),
-                                  "row_classes": list(row_classes), "options": pairs,
-                                  "names": names, "tooltips": names, "group_label": group_label}]
+        self._cards[card]["rows"].append({
+            "key": key, "label": label, "classes": list(classes),
+            "row_classes": list(row_classes), "options": pairs, "names": names,
+            "tooltips": names, "group_label": group_label})
+        self.cards = self._cards_state()
         return row
 
     def texts(self) -> str:
-        """Every text the card shows (title, help, row labels), for checks and search."""
-        return " ".join([self.number, self.title, self.help, *(r["label"] for r in self.rows)])
+        """Every text the cards show (numbers, titles, help, row labels), for checks."""
+        return " ".join(part for c in self._cards
+                        for part in (c["number"], c["title"], c["help"],
+                                     *(r["label"] for r in c["rows"])))
 
     @validate("values")
     def _known_values(self, proposal: dict[str, Any]) -> dict[str, Any]:
@@ -256,6 +295,23 @@ class ChoiceCard(ipyvue.VueTemplate):
             except TraitError:
                 continue  # not a button of this row: ignored
         return out
+
+    def vue_choose(self, data: Any) -> None:
+        """A press on the phone (``[row key, value]``), in order with the other messages; a
+        key or value that is no button of the card is ignored."""
+        if not isinstance(data, list | tuple) or len(data) != 2 or not isinstance(data[0], str):
+            return
+        key, value = data
+        row = self._rows.get(key)
+        if row is None:
+            return
+        try:
+            value = _option_value(row.options, value)
+        except TraitError:
+            return
+        new = {**self.values, key: value}
+        with self._lock_property(values=new):  # the phone shows it already: no echo, which
+            self.values = new  # could land after a newer press there and undo it
 
     def _row_changed(self, key: str, value: Any) -> None:
         if self.values.get(key) == value and (value is not None or key not in self.values):

@@ -17,7 +17,7 @@ from ..i18n import t
 from ..kinds import KINDS, MATRIX
 from ..markup import escape
 from ._base import FormBase, css_id, score_names
-from ._choice import ChoiceCard, ChoiceRow, card_template
+from ._choice import ChoiceCard, ChoiceRow
 
 __all__ = ["MatrixForm"]
 
@@ -76,31 +76,33 @@ class MatrixForm(FormBase):
         self.x: dict[str, ChoiceRow] = {}
         #: item id -> the number buttons of the y axis
         self.y: dict[str, ChoiceRow] = {}
-        #: item id -> its card (title, help and both rows: one widget on the phone)
-        self.cards: dict[str, ChoiceCard] = {}
-        template = card_template()  # shared by every card: its text travels once
         total = len(self.items)
-        for n, item in enumerate(self.items, start=1):
-            card = ChoiceCard(template=template, number=f"{n}/{total}",
-                              title=item.label.get(lang),
-                              help=item.help.get(lang) if item.help is not None else "")
-            for name, axis, target in (("x", activity.x_axis, self.x),
-                                       ("y", activity.y_axis, self.y)):
-                values = list(range(axis.min, axis.max + 1))
-                ends = {axis.min: axis.low.get(lang) if axis.low else "",
-                        axis.max: axis.high.get(lang) if axis.high else ""}
-                row = card.add_row(
-                    name, _axis_label(axis, lang), [(str(v), v) for v in values],
-                    names=score_names(values, ends, lang),
-                    group_label=f"{item.label.get(lang)}: {axis.label.get(lang)}",
-                    # the scale form's big number buttons
-                    classes=["cw-scale", "cw-matrix-axis", f"cw-{name}-{css_id(item.id)}"],
-                    row_classes=[f"cw-axis-{name}"])
-                row.observe(lambda _c: self._update_progress(), "value")
-                target[item.id] = row
-            card.add_class("cw-item")
-            card.add_class(f"cw-item-{css_id(item.id)}")
-            self.cards[item.id] = card
+
+        def head(n: int, item: Item) -> dict[str, Any]:
+            return {"number": f"{n}/{total}", "title": item.label.get(lang),
+                    "help": item.help.get(lang) if item.help is not None else "",
+                    "classes": ["cw-item", f"cw-item-{css_id(item.id)}"]}
+
+        #: every item's card (title, help, both rows) in one widget: one view on the phone
+        self.deck = ChoiceCard(**head(1, self.items[0])) if self.items else ChoiceCard()
+        self.deck.add_class("cw-matrix-deck")
+        with self.deck.hold_sync():  # the cards reach the phone in one message
+            for n, item in enumerate(self.items, start=1):
+                card = 0 if n == 1 else self.deck.add_card(**head(n, item))
+                for name, axis, target in (("x", activity.x_axis, self.x),
+                                           ("y", activity.y_axis, self.y)):
+                    values = list(range(axis.min, axis.max + 1))
+                    ends = {axis.min: axis.low.get(lang) if axis.low else "",
+                            axis.max: axis.high.get(lang) if axis.high else ""}
+                    row = self.deck.add_row(
+                        f"{item.id}/{name}", _axis_label(axis, lang),
+                        [(str(v), v) for v in values], names=score_names(values, ends, lang),
+                        group_label=f"{item.label.get(lang)}: {axis.label.get(lang)}",
+                        # the scale form's big number buttons
+                        classes=["cw-scale", "cw-matrix-axis", f"cw-{name}-{css_id(item.id)}"],
+                        row_classes=[f"cw-axis-{name}"], card=card)
+                    row.observe(lambda _c: self._update_progress(), "value")
+                    target[item.id] = row
 
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")
@@ -108,7 +110,7 @@ class MatrixForm(FormBase):
                             f'{escape(t("form.matrix_hint", lang))}</div>')
         hint.add_class("cw-hint")
         footer = self._footer(self.progress)
-        self.children = [hint, *self.cards.values(), footer]
+        self.children = [hint, self.deck, footer]
         if initial:
             self.set_value(initial)
         self._update_progress()

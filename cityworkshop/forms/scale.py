@@ -5,6 +5,7 @@ Forms layer (ipywidgets only): gives its answer as the mapping the store takes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -71,16 +72,28 @@ class ScaleForm(FormBase):
         self._chars_left: dict[str, widgets.HTML] = {}
         cards: list[widgets.Widget] = []
         total = len(self.items)
+        #: without reasons, every item's card is drawn by one widget (one view on the phone)
+        deck: ChoiceCard | None = None
+        held = contextlib.ExitStack()  # each card's rows reach the phone in one message
         for n, item in enumerate(self.items, start=1):
-            card = ChoiceCard(template=template, number=f"{n}/{total}",
-                              title=item.label.get(lang),
-                              help=item.help.get(lang) if item.help is not None else "")
-            parts: list[widgets.Widget] = [card]
+            head = {"number": f"{n}/{total}", "title": item.label.get(lang),
+                    "help": item.help.get(lang) if item.help is not None else ""}
+            own = ["cw-item", f"cw-item-{css_id(item.id)}"]
+            index = 0
+            if activity.reason != "none":
+                card = ChoiceCard(template=template, **head)
+                held.enter_context(card.hold_sync())
+            elif deck is None:
+                card = deck = ChoiceCard(template=template, classes=own, **head)
+                held.enter_context(deck.hold_sync())
+                cards.append(deck)
+            else:
+                card, index = deck, deck.add_card(classes=own, **head)
             self.scores[item.id] = {}
             for dim in activity.dimensions:
                 group = f"{item.label.get(lang)}: {dim.label.get(lang)}"
-                row = card.add_row(dim.id, dim.label.get(lang), options, names=names,
-                                   group_label=group,
+                row = card.add_row(f"{item.id}/{dim.id}", dim.label.get(lang), options,
+                                   names=names, group_label=group, card=index,
                                    classes=["cw-scale",
                                             f"cw-score-{css_id(item.id)}-{css_id(dim.id)}"])
                 row.observe(self._on_score, "value")
@@ -100,12 +113,11 @@ class ScaleForm(FormBase):
                 self._chars_left[item.id] = left
                 self._update_chars(item.id)
                 area.add_class("cw-reason-box")  # in the item's box: no box of its own
-                parts += [area, left]
-            # without a reason the card is the item's whole box: one widget on the phone
-            box = card if len(parts) == 1 else widgets.VBox(parts)
-            box.add_class("cw-item")
-            box.add_class(f"cw-item-{css_id(item.id)}")
-            cards.append(box)
+                box = widgets.VBox([card, area, left])
+                for cls in own:
+                    box.add_class(cls)
+                cards.append(box)
+        held.close()
 
         self.progress = widgets.HTML()
         self.progress.add_class("cw-progress")

@@ -311,3 +311,18 @@ def test_the_guard_finds_a_comparison_by_name(tmp_path: Path, monkeypatch) -> No
         'if act.kind in ("text", "plan"): pass\n'
         'match a.kind:\n    case "questions": pass\n', encoding="utf-8")
     assert sorted(_kind_name_comparisons(sample)) == ["sample.py:1", "sample.py:4", "sample.py:5"]
+
+
+def test_a_kind_without_its_rules_is_refused_when_declared() -> None:
+    """validate, to_answer and demo_answer are abstract: a new kind that forgets one fails
+    where it is declared, not when the first phone answers."""
+    from cityworkshop.kinds._base import Kind
+
+    class Half(Kind):
+        name = "half"
+
+        def validate(self, activity, answer, items, owners):  # type: ignore[no-untyped-def]
+            return []
+
+    with pytest.raises(TypeError, match="to_answer"):
+        Half()

@@ -10,6 +10,7 @@ imports pandas or plotly.
 
 from __future__ import annotations
 
+import abc
 import functools
 import importlib
 from collections.abc import Callable, Mapping, Sequence
@@ -57,7 +58,7 @@ def load(path: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-class Kind:
+class Kind(abc.ABC):
     """One activity kind, declared once: subclass it in ``cityworkshop/kinds/<name>.py``.
 
     Class attributes
@@ -144,15 +145,18 @@ class Kind:
         known = tuple(activity.items if items is None else items)
         return self.validate(activity, answer, known, tuple(owners))
 
+    @abc.abstractmethod
     def validate(self, activity: Any, answer: Mapping[str, Any], items: Sequence[Item],
                  owners: Sequence[str]) -> list[Row]:
         """The kind's rules: the rows of a valid answer, or :class:`InvalidAnswer`."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def to_answer(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """Stored rows of one answer back into the answer mapping."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def demo_answer(self, activity: Any, items: Sequence[Item], owners: Sequence[str],
                     rng: Random) -> dict[str, Any]:
         """A plausible valid answer to ``activity``, drawn from ``rng`` (for a demo of any

@@ -54,10 +54,18 @@ def test_next_forms_are_built_ahead_and_swapped_in(store: WorkshopStore,
     prepared = page._ahead.form
     assert prepared.activity.id == order[0]
     assert prepared not in page.body.children  # built, not shown: the waiting screen stays
+    # ... but in the page's hidden body, where the phone draws it while the room waits
+    waiting, hidden = page.body, page._spare
+    assert prepared in hidden.children and hidden.layout.display == "none"
+    assert hidden.children.count(page._statuses[1 - page._shown]) == 1
     assert page.prepare_next() is False  # already built: nothing more to do
     store.advance()
     page.poll()
     assert page.screen == "form" and page.form is prepared
+    # "next" swapped the two bodies: the one drawn ahead is shown, the other emptied and hidden
+    assert page.body is hidden and hidden.layout.display is None and prepared in hidden.children
+    assert waiting.children == () and waiting.layout.display == "none"
+    assert page.status in hidden.children
     assert page.form in page.body.children and page._ahead is None
     # it is a working form: the answer reaches the store
     item = _fill_first(page.form)
@@ -173,3 +181,59 @@ def test_moving_from_one_form_to_the_next_arms_the_next_build(store: WorkshopSto
     store.advance()  # form -> form: the screen stays "form"
     page.poll()
     assert page.screen == "form" and page._ahead_due is not None
+
+
+def _before_board(store: WorkshopStore, order: list[str]) -> str:
+    """Open and close the activity just before the questions board; the board's id."""
+    board_id = next(a.id for a in store.pack.program.activities if a.kind == "questions")
+    before = order[order.index(board_id) - 1]
+    store.open_activity(before)
+    store.close_activity(before)
+    return board_id
+
+
+def test_the_questions_board_is_built_ahead_and_shows_questions_asked_meanwhile(
+        store: WorkshopStore, order: list[str]) -> None:
+    board_id = _before_board(store, order)
+    page = _page(store, 0, "Ayu")
+    other = _page(store, 1, "Budi")
+    assert page.prepare_next() is True
+    prepared = page._ahead.form
+    assert prepared.activity.id == board_id and prepared not in page.body.children
+    assert prepared.vote_buttons == {}  # nobody could ask before it opened
+    assert page.prepare_next() is False  # already built
+    store.advance()
+    other.poll()
+    other.board.question.value = "Bagaimana meyakinkan staf?"
+    assert other.board.ask() is not None
+    page.poll()
+    assert page.screen == "questions" and page.board is prepared
+    assert prepared in page.body.children
+    # the question asked after it was built is on it, with its "Dukung" button
+    assert len(prepared.vote_buttons) == 1
+
+
+def test_a_board_built_ahead_in_another_language_or_for_another_participant_is_rebuilt(
+        store: WorkshopStore, order: list[str]) -> None:
+    _before_board(store, order)
+    page = _page(store, 0, "Ayu")
+    page.prepare_next()
+    prepared = page._ahead.form
+    page.set_lang("en")
+    store.advance()
+    page.poll()
+    assert page.screen == "questions" and page.board is not prepared
+    assert page.board.lang == "en"
+    assert page._spare.children == ()  # the stale board is out of the page
+
+
+def test_a_form_built_ahead_for_another_activity_leaves_the_page(store: WorkshopStore,
+                                                                 order: list[str]) -> None:
+    page = _page(store)
+    page.prepare_next()
+    prepared = page._ahead.form
+    shown = page.body
+    store.open_activity(order[3])  # not the one built ahead
+    page.poll()
+    assert page.body is shown and page.form is not prepared
+    assert page._spare.children == () and page._ahead is None

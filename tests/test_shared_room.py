@@ -104,3 +104,40 @@ def test_without_a_watcher_every_poll_reads(store: WorkshopStore) -> None:
     assert room.snapshot().current is None
     store.open_activity("reflection")
     assert room.snapshot().current == "reflection" and room.reads == 2
+
+
+def test_opening_an_activity_reads_only_the_answers_and_drafts_that_exist(
+        store: WorkshopStore, monkeypatch) -> None:
+    watcher = Counter()
+    room = SharedRoom(store, watcher)
+    pages = _pages(store, room, watcher, 10)
+    # before the activity opens again: one participant has an answer, another a kept draft
+    store.open_activity("reflection")
+    watcher.version += 1
+    for p in pages:
+        p.poll()
+    pages[0].form.entries[0].text.value = "Kota yang menepati janji"
+    pages[0].form.send_button.click()
+    pages[1].form.entries[0].text.value = "Belum terkirim"
+    assert pages[1].persist_draft()
+    store.close_activity("reflection")
+    watcher.version += 1
+    for p in pages:
+        p.poll()
+        p._drafts.clear()  # as after a reload: only the store has the draft
+    answers: list[str] = []
+    drafts: list[str] = []
+    real_answer, real_draft = store.latest_answer, store.draft
+    monkeypatch.setattr(store, "latest_answer", lambda aid, pid, about=None:
+                        answers.append(pid) or real_answer(aid, pid, about))
+    monkeypatch.setattr(store, "draft", lambda pid, aid, about=None:
+                        drafts.append(pid) or real_draft(pid, aid, about))
+    store.open_activity("reflection")
+    watcher.version += 1
+    for p in pages:
+        p.poll()
+    assert answers == [pages[0].participant.id]
+    assert drafts == [pages[1].participant.id]
+    assert pages[0].form.entries[0].text.value == "Kota yang menepati janji"
+    assert pages[1].form.entries[0].text.value == "Belum terkirim"
+    assert all(p.form.entries[0].text.value == "" for p in pages[2:])

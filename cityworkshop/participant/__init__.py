@@ -159,14 +159,21 @@ class ParticipantPage:
         self.who = widgets.HTML()
         self.who.add_class("cw-who")
         self.countdown = Countdown(self.lang)
-        self.body = widgets.VBox()
-        self.body.add_class("cw-body")
+        # Two bodies, one shown: the form built ahead is put in the hidden one, so that the
+        # phone draws it (its views) while the room waits, and "next" only swaps which of the
+        # two is shown: two small messages, nothing new to draw. Each has its own status line
+        # (a widget shown in both would be drawn, and found by scripts, twice).
+        self._bodies = (widgets.VBox(), widgets.VBox())
+        self._statuses = (widgets.HTML(), widgets.HTML())
+        for box, line in zip(self._bodies, self._statuses, strict=True):
+            box.add_class("cw-body")
+            line.add_class("cw-status")
+        self._bodies[1].layout.display = "none"
+        self._shown = 0
         #: the next activity's form, built ahead (:meth:`prepare_next`), not yet shown
         self._ahead: _Ahead | None = None
         self._ahead_due: float | None = None
         self._parts: dict[tuple[Any, ...], widgets.Widget] = {}  # headings of the shown form
-        self.status = widgets.HTML()
-        self.status.add_class("cw-status")
         self.is_demo = self.store.info().is_demo
 
         self.code = widgets.Text(layout=widgets.Layout(width="100%"))
@@ -203,11 +210,39 @@ class ParticipantPage:
         self.about_picker = self._new_picker()
 
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
-                                    self.body])
+                                    *self._bodies])
         self.widget.add_class("cw-page")
         self.widget.add_class("cw-screen-join")
         self.widget.add_class(f"cw-lang-{self.lang}")
         self._render()
+
+    @property
+    def body(self) -> widgets.VBox:
+        """The box of the screen shown (the other one holds the form built ahead, hidden)."""
+        return self._bodies[self._shown]
+
+    @property
+    def status(self) -> widgets.HTML:
+        """The status line of the screen shown."""
+        return self._statuses[self._shown]
+
+    @property
+    def _spare(self) -> widgets.VBox:
+        return self._bodies[1 - self._shown]
+
+    def _swap_bodies(self) -> None:
+        """Show the hidden body (the form built ahead, drawn already); empty the other."""
+        old = self._shown
+        self._shown = 1 - old
+        self._bodies[self._shown].layout.display = None
+        self._bodies[old].layout.display = "none"
+        self._bodies[old].children = []
+        self._statuses[old].value = ""
+
+    def _drop_ahead(self) -> None:
+        """Forget the form built ahead, and take it out of the page."""
+        self._ahead = None
+        self._spare.children = []
 
     # -- public -----------------------------------------------------------------------------
 
@@ -258,6 +293,7 @@ class ParticipantPage:
         participant, moved to that group (answers already given stay with the group they were
         given to)."""
         self._keep_draft()
+        self._drop_ahead()
         self.participant, self.group = None, None
         self.activity_id, self.form, self.board = None, None, None
         self.code.value = ""
@@ -395,9 +431,8 @@ class ParticipantPage:
             title = self.store.activity(self.activity_id or "").title.get(lang)
             self.body.children = [heading(title, t("wait.unsupported", lang)), self.status]
         elif self.screen == "questions" and self.board is not None:
-            activity = self.board.activity
-            self.body.children = [heading(activity.title.get(lang), activity.prompt.get(lang)),
-                                  self.status, self.board]
+            self.body.children = [self._board_heading(self.board.activity), self.status,
+                                  self.board]
         elif self.screen == "form" and self.form is not None:
             self.body.children = self._form_children(self.form, self.about_picker, self.about)
         elif self.screen == "sent":
@@ -421,8 +456,8 @@ class ParticipantPage:
         self.seat_info.value = f'<p class="cw-note cw-seat-note">{text}</p>' if seat else ""
         return self.seat_info
 
-    def _form_children(self, form: Any, picker: widgets.Dropdown,
-                       about: int | None) -> list[widgets.Widget]:
+    def _form_children(self, form: Any, picker: widgets.Dropdown, about: int | None,
+                       status: widgets.HTML | None = None) -> list[widgets.Widget]:
         """The form screen's parts: heading, (the picker of the rated group), status, form.
 
         The heading and picker box are kept while they stay the same, so that showing a form
@@ -437,7 +472,15 @@ class ParticipantPage:
         if activity.peer:
             parts += self._about_parts(picker, about)
         form.layout.display = "none" if activity.peer and about is None else None
-        return [*parts, self.status, form]
+        return [*parts, status or self.status, form]
+
+    def _board_heading(self, activity: Any) -> widgets.Widget:
+        """The questions board's heading, kept while it stays the same (as a form's is)."""
+        key = ("heading", activity.id, self.lang, None)
+        if key not in self._parts:
+            self._parts[key] = heading(activity.title.get(self.lang),
+                                       activity.prompt.get(self.lang))
+        return self._parts[key]
 
     def _new_picker(self) -> widgets.Dropdown:
         """A picker of the group a peer answer is about (option 0: "- pilih kelompok -")."""
@@ -482,8 +525,21 @@ class ParticipantPage:
         self.activity_id, self.form, self.board, self.about = activity_id, None, None, None
         self._arm_lookahead()  # from one form to the next the screen stays "form"
         if kind_of(activity).board:
-            self.board = QuestionsBoard(activity, self.lang, store=self.store,
-                                        participant_id=self.participant.id)
+            ahead = self._ahead
+            board = ahead.form if ahead is not None and isinstance(ahead.form, QuestionsBoard) \
+                and (ahead.activity_id, ahead.lang, ahead.form.participant_id) == (
+                    activity_id, self.lang, self.participant.id) else None
+            if board is None:
+                self._drop_ahead()
+                board = QuestionsBoard(activity, self.lang, store=self.store,
+                                       participant_id=self.participant.id)
+            else:  # built ahead: only the questions asked since (usually none) are drawn
+                self._ahead = None
+                self._swap_bodies()
+                snap = self.room.snapshot()
+                board.refresh(shared=snap.questions if snap.current == activity_id else None)
+            self.board = board
+            self._parts = {k: v for k, v in self._parts.items() if k[1] == activity_id}
             self._saved_draft = None
             self._restore_question()
             self._go("questions")
@@ -499,31 +555,45 @@ class ParticipantPage:
                 mine = self.group.id if self.group else None
                 remembered = [g for g in remembered if g != mine]
             self.about = remembered[-1] if remembered else None
-        ahead, self._ahead = self._ahead, None
+        ahead = self._ahead
         if ahead is not None and (ahead.activity_id, ahead.lang, ahead.items, ahead.group_id) != (
                 activity_id, self.lang, self._items, self.group.id if self.group else None):
             ahead = None  # built for another activity, language or group, or the ideas changed
+        if ahead is None:
+            self._drop_ahead()
+        else:  # its body, drawn while hidden, is shown: the status line is that body's
+            self._ahead = None
+            self._swap_bodies()
         try:
-            self._load_answer(ahead.form if ahead is not None else None)
+            self._load_answer(ahead.form if ahead is not None else None,
+                              self.room.snapshot() if self.room.watcher is not None else None)
         except (ImportError, ValueError):
             log.exception("participant page: no form for %s (%s)", activity_id, activity.kind)
             self.form = None
             self._go("unsupported")
             return
-        self._parts = {k: v for k, v in self._parts.items()  # only this screen's parts
-                       if k[1] in (activity_id, id(self.about_picker))}
         if ahead is not None and ahead.picker is not None:
             self.about_picker = ahead.picker
+        self._parts = {k: v for k, v in self._parts.items()  # only this screen's parts
+                       if k[1] in (activity_id, id(self.about_picker))}
         self._go("form")
 
-    def _load_answer(self, built: Any = None) -> None:
+    def _load_answer(self, built: Any = None, snap: RoomSnapshot | None = None) -> None:
         """Build the form of the open activity with the latest answer (about the chosen group),
         or fill the form ``built`` ahead with it; then put back an unsent edit kept in memory
-        or in the store."""
+        or in the store.
+
+        With the room's ``snap`` (an activity opening, seen by the watcher), the store is read
+        only if that reading has an answer or a kept draft of this subject: forty pages
+        opening a new activity then read nothing of their own."""
         assert self.participant is not None and self.activity_id is not None
         activity = self.store.activity(self.activity_id)
+        if snap is not None and snap.current != self.activity_id:
+            snap = None
+        subject = self.store.subject_of(activity, self.participant, self.about)
         latest = None
-        if not activity.peer or self.about is not None:
+        if (not activity.peer or self.about is not None) and (
+                snap is None or subject in snap.latest):
             latest = self.store.latest_answer(self.activity_id, self.participant.id,
                                               about=self.about)
         answer = {k: v for k, v in latest.answer.items() if k != "about"} if latest else None
@@ -535,8 +605,8 @@ class ParticipantPage:
             self.form = self._make_form(answer)
         self._loaded = (latest.id if latest else None, self.form.draft_value)
         draft = self._drafts.pop((self.activity_id, self.about), None)
-        if draft is None:  # typed before a reload, or on a page that was closed
-            try:
+        if draft is None and (snap is None or (self.participant.id, self.about) in snap.drafted):
+            try:  # typed before a reload, or on a page that was closed
                 draft = self.store.draft(self.participant.id, self.activity_id, self.about)
             except StoreError:
                 draft = None
@@ -650,8 +720,13 @@ class ParticipantPage:
                                         self._ahead.group_id) == (nid, self.lang, group_id):
             return False
         activity = self.store.activity(nid)
-        if kind_of(activity).board:
-            return False  # the board is live (questions and votes arrive): built when it opens
+        if kind_of(activity).board:  # its questions are read again when it opens
+            board = QuestionsBoard(activity, self.lang, store=self.store,
+                                   participant_id=self.participant.id)
+            self._ahead = _Ahead(nid, self.lang, group_id, (), board, None)
+            self._spare.children = [self._board_heading(activity), self._statuses[1 - self._shown],
+                                    board]
+            return True
         items = self.store.items_of(activity)
         try:
             form = self._make_form(None, activity, items)
@@ -659,7 +734,8 @@ class ParticipantPage:
             return False
         picker = self._new_picker() if activity.peer else None
         self._ahead = _Ahead(nid, self.lang, group_id, items, form, picker)
-        self._form_children(form, picker or self.about_picker, None)  # its heading, kept
+        self._spare.children = self._form_children(form, picker or self.about_picker, None,
+                                                   self._statuses[1 - self._shown])
         return True
 
     def _refresh_unedited_form(self, snap: RoomSnapshot | None = None) -> None:

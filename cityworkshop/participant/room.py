@@ -5,7 +5,8 @@ its countdown, whose answer changed, the questions and their votes. Read by each
 that is 300 x 4 queries after every "Kirim" (a burst of submits kept one core busy and delayed
 "Terkirim" by half a minute). :class:`SharedRoom` reads them once per version of the process's
 :class:`~cityworkshop.store.watch.ChangeWatcher`, and every page compares in memory: a page reads
-the store itself only when its own answer changed (a group member sent one) or its form opens.
+the store itself only when its own answer changed (a group member sent one), or when its form
+opens and the room's reading says it has an answer or a kept draft to put in it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class RoomSnapshot:
     latest: Mapping[str, int] = field(default_factory=dict)
     #: for an open questions activity: (question rows, revealed, votes by participant)
     questions: tuple[list[dict[str, Any]], bool, Mapping[str, set[int]]] | None = None
+    #: (participant id, rated group or None) of the kept drafts of the open activity
+    drafted: frozenset[tuple[str, int | None]] = frozenset()
 
     def remaining(self, activity_id: str | None) -> float | None:
         """Seconds left on ``activity_id``'s countdown (0 when run out), None without one."""
@@ -96,4 +99,5 @@ class SharedRoom:
                          store.votes_by_participant(current))
             return RoomSnapshot(version, current, state["timer_ends_at"], questions=questions)
         return RoomSnapshot(version, current, state["timer_ends_at"],
-                            latest=store.latest_submissions(current))
+                            latest=store.latest_submissions(current),
+                            drafted=store.drafted(current))

@@ -193,6 +193,15 @@ class QuestionsAndNotes(StoreCore):
         except ValueError:
             return None
 
+    def drafted(self, activity_id: str) -> frozenset[tuple[str, int | None]]:
+        """(participant id, rated group or None) of every kept draft of ``activity_id``: one
+        read for every page of the room, which then reads its own draft only if it has one."""
+        d = drafts_table
+        with self._read() as conn:
+            rows = conn.execute(select(d.c.participant_id, d.c.about_group_id)
+                                .where(d.c.activity_id == activity_id)).all()
+        return frozenset((str(pid), int(about) or None) for pid, about in rows)
+
     def draft_abouts(self, participant_id: str, activity_id: str) -> list[int]:
         """The rated groups of the participant's kept drafts of a peer activity, the latest
         edited first (a reload goes back to the group being rated)."""

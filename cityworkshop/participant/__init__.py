@@ -705,9 +705,9 @@ class ParticipantPage:
 
     def prepare_next(self) -> bool:
         """Build the form of the activity the facilitator most likely opens next, not shown yet,
-        so that the switch costs the server almost nothing: its widgets exist already, on the
-        server and in the phone's browser (not drawn: hidden copies of a form in the page
-        would be read by screen readers' "find" and match twice for scripts). Used only if
+        so that the switch costs the server and the phone almost nothing: its widgets exist
+        already, and the phone draws them in the page's hidden second body (``display: none``:
+        out of screen readers' and the browser's find), which ``next`` then shows. Used only if
         that activity, language, group and its items are still the same when it opens. True
         when it built one."""
         if self.participant is None or self.screen == "join":

@@ -17,7 +17,9 @@ A protocol-level client does what a phone's page does on the wire, nothing more:
    text activity ``reflection``; every client waits until its page shows the form
    (``cw-screen-form`` with a ``cw-entry-text`` text area and a ``cw-send`` button under the
    page), types a unique answer after a random think time, clicks "Kirim" and waits for
-   ``cw-screen-sent`` (or an error message on the page).
+   ``cw-screen-sent`` (or an error message on the page). As a phone's page does, it echoes the
+   page's settle probe (the ipyvue widget with an ``asked`` counter, which "Kirim" right after
+   typing sets) with a ``custom`` ``{"event": "answered", "data": asked}``.
 
 Sessions open in waves (``--wave`` at a time, the next wave once the previous one joined), as a
 room scanning the QR code. Measured, for ``--clients`` and, in the same run on a fresh server
@@ -118,6 +120,8 @@ class Client:
         self.frames = 0
         self.closed: str | None = None
         self.reader: asyncio.Task[None] | None = None
+        self.probe: str | None = None  # the model id of the page's settle probe
+        self.echoes: set[asyncio.Task[None]] = set()
         self.t: dict[str, float] = {}
         self.error: str | None = None
 
@@ -164,6 +168,8 @@ class Client:
             self.models[comm] = {"state": dict(state)}
             if "cw-page" in (state.get("_dom_classes") or ()):
                 self.page = comm
+            if "asked" in state and "answered" in (state.get("events") or ()):
+                self.probe = comm
         elif kind == "comm_msg":
             data = content.get("data") or {}
             if comm == self.control:
@@ -175,6 +181,12 @@ class Client:
                 self.models[comm]["state"].update(state)
                 if "cw-page" in (state.get("_dom_classes") or ()):
                     self.page = comm
+                if comm == self.probe and "asked" in state:  # the page's template echoes it
+                    echo = asyncio.get_running_loop().create_task(self.send("comm_msg", {
+                        "comm_id": comm, "data": {"method": "custom", "content": {
+                            "event": "answered", "data": state["asked"]}}}))
+                    self.echoes.add(echo)
+                    echo.add_done_callback(self.echoes.discard)
         elif kind == "comm_close":
             self.models.pop(comm, None)
 

@@ -497,6 +497,107 @@ def test_reload_lock_and_back_keep_the_participant_and_their_edit(room: Room, ki
         context.close()
 
 
+#: A phone on a slow signal: everything the server sends reaches the page LAG_MS later, in order
+#: (the page's own websocket wrapper, installed before the page's scripts).
+LAG_MS = 400
+SLOW_SIGNAL = """(() => {
+  const Native = window.WebSocket, lag = LAG_MS;
+  function Slow(url, protocols) {
+    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    if (String(url).indexOf("/api/kernels/") === -1) { return ws; }
+    const later = (fn) => function (ev) {
+      const self = this;
+      setTimeout(() => fn.call(self, ev), lag);
+    };
+    const add = ws.addEventListener.bind(ws);
+    ws.addEventListener = (type, fn, opts) => add(type, type === "message" ? later(fn) : fn, opts);
+    let handler = null;
+    Object.defineProperty(ws, "onmessage", {
+      get: () => handler,
+      set: (fn) => { handler = fn; add("message", later((ev) => handler && handler(ev))); },
+    });
+    return ws;
+  }
+  Slow.prototype = Native.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach((k) => { Slow[k] = Native[k]; });
+  window.WebSocket = Slow;
+})();""".replace("LAG_MS", str(LAG_MS))
+
+
+def test_ask_right_behind_typing_on_a_slow_signal_sends_the_last_typing(room: Room) -> None:
+    """Typing, a pause, more typing, "Ask" at once, on a phone that hears the server 0.4 s late:
+    the phone holds the second edit until it hears the server took the first, while the click
+    goes out at once and reaches the server first. The page asks the phone for one round trip
+    (forms/_base.SettleProbe) before it acts, so every question stored is the whole text, five
+    times in a row; the phone's own frames show the probe's echo after each click."""
+    store = room.store
+    _open_for(store, "leader-questions")
+    group = store.list_groups()[2]
+    name = "Penanya sinyal lemah"
+    context = room.phone()
+    context.add_init_script(SLOW_SIGNAL)
+    try:
+        page = context.new_page()
+        echoes: list[float] = []  # when the phone sent the probe's echo
+        page.on("websocket", lambda ws: ws.on(
+            "framesent", lambda frame: echoes.append(time.monotonic())
+            if isinstance(frame, str) and '"answered"' in frame else None))
+        page.goto(room.server.url, wait_until="commit")
+        page.locator(".cw-code input").wait_for(state="visible", timeout=LOAD)
+        _join(page, group.code, name)
+        box = page.locator(".cw-question-text textarea")
+        box.wait_for(state="visible", timeout=STEP)
+        asked = []
+        for n in range(5):
+            whole = f"Pertanyaan {n}: bagaimana kota ini dikenal warga dan dunia?"
+            clicked = time.monotonic()
+            box.fill(whole[:12])
+            page.wait_for_timeout(LAG_MS // 2)  # the server has it; the phone has not heard yet
+            box.fill(whole)  # held by the phone
+            page.locator("button.cw-ask").click()  # goes out at once
+            asked.append(whole)
+            _eventually(lambda n=n: _assert_equal(len(_mine(store, name)), n + 1))
+            _eventually(lambda: _assert_equal(box.input_value(), ""))
+            assert any(e > clicked for e in echoes), f"question {n}: the phone echoed no probe"
+        assert sorted(_mine(store, name)) == sorted(asked)
+    finally:
+        context.close()
+
+
+def test_kirim_right_behind_typing_on_a_slow_signal_sends_the_last_typing(room: Room) -> None:
+    """The same on a form ("Kirim", then "Ubah jawaban" and again, three times): the answer
+    stored is the whole text each time."""
+    store = room.store
+    _open_for(store, "branding-definition")
+    name = "Penulis sinyal lemah"
+    context = room.phone()
+    context.add_init_script(SLOW_SIGNAL)
+    try:
+        page = room.open(context)
+        _join(page, store.list_groups()[2].code, name)
+        box = page.locator(".cw-entry-text-1 textarea")
+        for n in range(3):
+            whole = f"Kota {n}: janji kepada warga yang ditepati, setiap hari"
+            box.wait_for(state="visible", timeout=STEP)
+            box.fill(whole[:8])
+            page.wait_for_timeout(LAG_MS // 2)
+            box.fill(whole)
+            page.locator("button.cw-send").first.click()
+            page.locator("button.cw-edit").wait_for(state="visible", timeout=STEP)
+            latest = store.latest_answer("branding-definition", _me(store, name).id)
+            assert latest is not None
+            assert [e["text"] for e in latest.answer["entries"]] == [whole]
+            page.locator("button.cw-edit").click()
+    finally:
+        context.close()
+
+
+def _mine(store: WorkshopStore, name: str) -> list[str]:
+    me = _me(store, name)
+    return [r["text"] for r in store.question_rows("leader-questions")
+            if r["participant_id"] == me.id]
+
+
 # -- 3. the connection banner never covers "Kirim" --------------------------------------------
 
 #: how far the page is scrolled: the window, and any box around the page that scrolls

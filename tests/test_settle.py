@@ -134,3 +134,128 @@ def test_a_press_event_lands_before_the_kirim_that_follows_it(store: WorkshopSto
         deck._handle_event(None, {"event": "choose", "data": crafted}, None)
     form._submit_now()
     assert sent == [{"city_story": {"x": 4, "y": 2}}]
+
+
+# -- with the page's probe: one round trip to the phone instead of a guess by time ------------
+
+def _echo(probe, data) -> None:
+    """The phone's answer to the probe, as its widget message arrives."""
+    probe._handle_event(None, {"event": "answered", "data": data}, None)
+
+
+def test_with_the_probe_a_click_waits_for_the_phones_echo_not_for_a_time(store: WorkshopStore,
+                                                                          monkeypatch) -> None:
+    monkeypatch.setattr(_base, "SETTLE_MAX_S", 0.1)  # the time guess would have sent long ago
+    form, sent = _text_form(store)
+    probe = _base.SettleProbe()
+    form.settle_probe = probe
+
+    async def phone() -> None:
+        form.entries[0].text.value = "Janji kota"
+        form.entries[0].text._cw_changed_at = time.monotonic() - 2.0  # the server was busy
+        form.send_button.click()
+        assert probe.asked == 1 and sent == []
+        assert form.send_button.description == "Mengirim..."
+        await asyncio.sleep(0.4)
+        assert sent == []  # no echo yet: still waiting
+        form.entries[0].text.value = "Janji kota kepada warga, ditepati"  # the held typing
+        for crafted in ("1", True, None, [1], {"n": 1}, 0):
+            _echo(probe, crafted)
+        assert sent == []
+        _echo(probe, 1)  # behind the held typing
+        assert sent == ["Janji kota kepada warga, ditepati"]
+        _echo(probe, 1)  # twice: still one send
+        await asyncio.sleep(0.1)
+
+    asyncio.run(phone())
+    assert sent == ["Janji kota kepada warga, ditepati"]
+    assert form.send_button.description == "Kirim"
+
+
+def test_with_the_probe_a_click_long_after_typing_sends_at_once(store: WorkshopStore) -> None:
+    form, sent = _text_form(store)
+    probe = _base.SettleProbe()
+    form.settle_probe = probe
+    form.entries[0].text.value = "Janji kota"
+    form.entries[0].text._cw_changed_at = time.monotonic() - _base.PROBE_WINDOW_S - 1
+
+    async def phone() -> None:
+        form.send_button.click()
+
+    asyncio.run(phone())
+    assert sent == ["Janji kota"] and probe.asked == 0
+
+
+def test_a_probe_the_phone_never_answers_sends_what_arrived(store: WorkshopStore,
+                                                            monkeypatch) -> None:
+    """A page that lost its connection after the click: after PROBE_MAX_S the answer is sent
+    with what the server has, once, and a late echo changes nothing."""
+    monkeypatch.setattr(_base, "PROBE_MAX_S", 0.3)
+    form, sent = _text_form(store)
+    probe = _base.SettleProbe()
+    form.settle_probe = probe
+
+    async def phone() -> None:
+        form.entries[0].text.value = "Janji kota"
+        form.send_button.click()
+        await asyncio.sleep(0.1)
+        assert sent == []
+        await asyncio.sleep(0.4)
+        assert sent == ["Janji kota"]
+        _echo(probe, 1)
+
+    asyncio.run(phone())
+    assert sent == ["Janji kota"]
+
+
+def test_asking_with_the_probe_asks_the_whole_question(store: WorkshopStore) -> None:
+    from cityworkshop.forms import QuestionsBoard
+
+    store.open_activity("leader-questions")
+    p = store.join(store.list_groups()[0].code, "Ayu")
+    board = QuestionsBoard(store.activity("leader-questions"), "id", store=store,
+                           participant_id=p.id)
+    board.settle_probe = probe = _base.SettleProbe()
+
+    async def phone() -> None:
+        board.question.value = "Bagaimana"
+        board.ask_button.click()
+        board.ask_button.click()  # pressed twice while waiting: one question
+        board.question.value = "Bagaimana meyakinkan staf senior?"
+        _echo(probe, probe.asked)
+
+    asyncio.run(phone())
+    assert [r["text"] for r in store.question_rows("leader-questions")] == [
+        "Bagaimana meyakinkan staf senior?"]
+    assert board.question.value == ""
+
+
+def test_a_late_echo_after_the_facilitator_moved_on_sends_nothing_for_the_next_form(
+        store: WorkshopStore) -> None:
+    """"Kirim" waits for the phone's echo; meanwhile the facilitator opens the next activity.
+    The echo must not send the new form (a choice made, not sent) as an answer: the waiting
+    form is no longer shown, its typing is kept as a draft of its own activity."""
+    from cityworkshop.participant import ParticipantPage
+
+    store.open_activity("branding-definition")
+    page = ParticipantPage(store, lang="id")
+    page.code.value = store.list_groups()[0].code
+    page.join_button.click()
+    me = page.participant.id
+
+    async def phone() -> None:
+        old = page.form
+        old.entries[0].text.value = "Janji kota"
+        old.send_button.click()  # waits for the echo
+        assert page.probe.asked == 1
+        store.open_activity("branding-urgency")
+        page.poll()
+        assert page.form is not old
+        page.form.scores["urgency"]["score"].value = 4  # a valid choice, not sent yet
+        _echo(page.probe, 1)
+
+    asyncio.run(phone())
+    assert store.latest_answer("branding-definition", me) is None
+    assert store.latest_answer("branding-urgency", me) is None
+    assert store.draft(me, "branding-definition") == {
+        "entries": [{"text": "Janji kota", "item": None}]}

@@ -19,13 +19,13 @@ from typing import Any
 
 from ..content import Activity, Item
 from ..kinds import KINDS
-from ._base import FormBase, css_id
+from ._base import FormBase, SettleProbe, css_id
 from .questions import QuestionsBoard
 from .scale import ScaleForm
 from .text import TextForm
 
 __all__ = ["ScaleForm", "TextForm", "MatrixForm", "PointsForm", "PlanForm", "QuestionsBoard",
-           "form_for", "FORM_MODULES"]
+           "SettleProbe", "form_for", "FORM_MODULES"]
 
 _css_id = css_id  # the name used before forms became a package
 

@@ -10,14 +10,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import ipyvue
 import ipywidgets as widgets
+from traitlets import Int, Unicode
 
 from .. import palette as P
 from ..i18n import t
 from ..markup import escape, message_html
 
-__all__ = ["FormBase", "FIELD_CSS", "css_id", "chars_left_html", "field_style", "labelled",
-           "message_html", "score_names"]
+__all__ = ["FormBase", "FIELD_CSS", "SettleProbe", "css_id", "chars_left_html", "field_style",
+           "labelled", "message_html", "score_names", "when_settled"]
 
 #: Fields are labelled by their own ``description``: ipywidgets draws it as a ``<label for=...>``
 #: tied to the input, select or text area (a screen reader says "Fase, combo box"; a tap on the
@@ -71,12 +73,20 @@ def labelled(widget: widgets.Widget, text: str) -> widgets.Widget:
     return widget
 
 
-#: a button pressed within this many seconds of a field's change waits for the field to settle
+#: without a :class:`SettleProbe` (a form shown outside the participant page): a button pressed
+#: within this many seconds of a field's change waits for the field to settle ...
 RECENT_S = 0.15
 #: ... until no field changed for this long (one round trip to the phone and back), at most
 #: SETTLE_MAX_S
 SETTLE_S = 0.5
 SETTLE_MAX_S = 3.0
+#: with a :class:`SettleProbe`: a button pressed within this many seconds of a field's change
+#: asks the phone for one round trip first (a held change is older than one round trip plus
+#: the server's backlog, so ten seconds is generous); later presses run at once
+PROBE_WINDOW_S = 10.0
+#: the longest wait for the phone's answer to the probe (a page that lost its connection):
+#: then the button runs with what the server has
+PROBE_MAX_S = 5.0
 
 
 def _note_change(change: Any) -> None:
@@ -93,15 +103,65 @@ def _last_change(root: widgets.Widget) -> float:
     return last
 
 
+_PROBE_TEMPLATE = """<template>
+  <span class="cw-settle-probe" hidden></span>
+</template>
+<script>
+export default {
+  watch: { asked(n) { this.answered(n); } }
+};
+</script>"""
+
+
+class SettleProbe(ipyvue.VueTemplate):
+    """One round trip to the phone, to know that every change it held back has arrived.
+
+    The phone's widget client sends a field's next change only after the server finished the
+    one before (it waits for the kernel's "idle" for it), while a button's click goes out at
+    once: "Kirim" pressed right after typing can reach the server before the last typing.
+    The server handles a page's messages in order and says "idle" for the earlier change
+    before it handles the click, so the phone sends its held change as soon as that "idle"
+    arrives, before it sees anything the server sends while handling the click. A counter
+    set now (``asked``) and echoed back by the phone (``answered``) therefore comes back
+    behind every held change. The participant page puts one probe in its page; its forms
+    use it through :func:`when_settled`. Hidden; no text; one small view per phone.
+    """
+
+    template = Unicode(_PROBE_TEMPLATE).tag(sync=True)
+    #: the last probe sent; the phone echoes it with ``answered``
+    asked = Int(0).tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._waiting: list[tuple[int, Callable[[], Any]]] = []
+
+    def after_phone(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` once the phone answered a probe sent now."""
+        self.asked += 1
+        self._waiting.append((self.asked, action))
+
+    def vue_answered(self, data: Any) -> None:
+        """The phone's echo of ``asked``: run what waited for it (anything else is ignored)."""
+        if isinstance(data, bool) or not isinstance(data, int):
+            return  # a crafted message
+        ready = [a for n, a in self._waiting if n <= data]
+        self._waiting = [(n, a) for n, a in self._waiting if n > data]
+        for action in ready:
+            action()
+
+
 def when_settled(root: widgets.Widget, action: Callable[[], Any]) -> bool:
-    """Run ``action`` now, or once the fields under ``root`` stopped changing.
+    """Run ``action`` now, or once the changes the phone still holds for ``root`` arrived.
 
     The phone's widget client sends a field's next change only after the server answered the
-    one before, while a button's click goes out at once: pressed right after typing on a slow
-    or lost signal, "Kirim" arrives before the last typing. A click that comes within
-    :data:`RECENT_S` of a change therefore waits until no field changed for :data:`SETTLE_S`
-    (the held change arrives one round trip later). Without a running event loop (plain
-    pytest) it runs at once. True when it ran now."""
+    one before, while a button's click goes out at once: pressed right after typing, "Kirim"
+    arrives before the last typing. With a :class:`SettleProbe` (``root.settle_probe``, set by
+    the participant page) a click within :data:`PROBE_WINDOW_S` of a change waits for one
+    round trip to the phone, which comes back behind every held change (at most
+    :data:`PROBE_MAX_S`). Without one, a click within :data:`RECENT_S` of a change waits until
+    no field changed for :data:`SETTLE_S` (at most :data:`SETTLE_MAX_S`): a guess that a slow
+    server can beat. Without a running event loop (plain pytest) it runs at once. True when it
+    ran now."""
     import asyncio
 
     try:
@@ -110,7 +170,24 @@ def when_settled(root: widgets.Widget, action: Callable[[], Any]) -> bool:
         action()
         return True
     started = time.monotonic()
-    if started - _last_change(root) >= RECENT_S:
+    since = started - _last_change(root)
+    probe = getattr(root, "settle_probe", None)
+    if isinstance(probe, SettleProbe) and probe.comm is not None:
+        if since >= PROBE_WINDOW_S:
+            action()
+            return True
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                action()
+
+        probe.after_phone(once)
+        loop.call_later(PROBE_MAX_S, once)
+        return False
+    if since >= RECENT_S:
         action()
         return True
 
@@ -141,6 +218,9 @@ class FormBase(widgets.VBox):
     Subclasses build their widgets, then call :meth:`_footer` for the status line and the
     "Kirim" button (``.send_button``, CSS ``cw-send``).
     """
+
+    #: the page's :class:`SettleProbe` (the participant page sets it; None: guess by time)
+    settle_probe: SettleProbe | None = None
 
     def __init__(self, lang: str = "id", **kwargs: Any):
         super().__init__(**kwargs)

@@ -19,7 +19,7 @@ from ..errors import InvalidAnswer, StoreError
 from ..i18n import t
 from ..kinds import KINDS, QUESTIONS
 from ..markup import escape
-from ._base import chars_left_html, field_style, labelled, message_html, when_settled
+from ._base import SettleProbe, chars_left_html, field_style, labelled, message_html, when_settled
 
 if TYPE_CHECKING:
     from ..store import WorkshopStore
@@ -53,6 +53,9 @@ class QuestionsBoard(widgets.VBox):
     >>> board.question.value = "Bagaimana meyakinkan staf?"  # doctest: +SKIP
     >>> board.ask_button.click()  # doctest: +SKIP
     """
+
+    #: the page's :class:`SettleProbe` (the participant page sets it; None: guess by time)
+    settle_probe: SettleProbe | None = None
 
     def __init__(self, activity: Activity, lang: str = "id", *, store: WorkshopStore,
                  participant_id: str):

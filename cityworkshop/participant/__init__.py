@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import ipywidgets as widgets
 
 from ..errors import InvalidAnswer, StoreError
-from ..forms import QuestionsBoard, form_for
+from ..forms import QuestionsBoard, SettleProbe, form_for
 from ..i18n import LANGUAGES, default_lang, t
 from ..kinds import kind_of
 from ..markup import escape
@@ -209,8 +209,11 @@ class ParticipantPage:
         self._syncing = False  # True while the page itself changes the picker's options
         self.about_picker = self._new_picker()
 
+        #: one round trip to the phone before "Kirim" acts on a field just changed
+        #: (:func:`cityworkshop.forms._base.when_settled`)
+        self.probe = SettleProbe()
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
-                                    *self._bodies])
+                                    *self._bodies, self.probe])
         self.widget.add_class("cw-page")
         self.widget.add_class("cw-screen-join")
         self.widget.add_class(f"cw-lang-{self.lang}")
@@ -364,8 +367,7 @@ class ParticipantPage:
             self._loaded = loaded
         if self.board is not None:
             typed_q = self.board.question.value
-            self.board = QuestionsBoard(self.board.activity, lang, store=self.store,
-                                        participant_id=self.board.participant_id)
+            self.board = self._new_board(self.board.activity, lang)
             self.board.question.value = typed_q
         self._render()
 
@@ -531,8 +533,7 @@ class ParticipantPage:
                     activity_id, self.lang, self.participant.id) else None
             if board is None:
                 self._drop_ahead()
-                board = QuestionsBoard(activity, self.lang, store=self.store,
-                                       participant_id=self.participant.id)
+                board = self._new_board(activity, self.lang)
             else:  # built ahead: only the questions asked since (usually none) are drawn
                 self._ahead = None
                 self._swap_bodies()
@@ -700,8 +701,19 @@ class ParticipantPage:
         form = form_for(activity or self.store.activity(self.activity_id or ""), self.lang,
                         items=self._items if items is None else items, owners=self._owners,
                         initial=answer)
-        form.on_submit(self._guard(lambda f: self.submit()))
+        # a "Kirim" that waited for the phone (forms/_base.when_settled) acts only if its form
+        # is still the one shown: the facilitator may have moved on meanwhile (its typing is
+        # kept as a draft of its own activity)
+        form.on_submit(self._guard(lambda f: self.submit() if f is self.form else None))
+        form.settle_probe = self.probe
         return form
+
+    def _new_board(self, activity: Any, lang: str) -> QuestionsBoard:
+        assert self.participant is not None
+        board = QuestionsBoard(activity, lang, store=self.store,
+                               participant_id=self.participant.id)
+        board.settle_probe = self.probe
+        return board
 
     def prepare_next(self) -> bool:
         """Build the form of the activity the facilitator most likely opens next, not shown yet,
@@ -721,8 +733,7 @@ class ParticipantPage:
             return False
         activity = self.store.activity(nid)
         if kind_of(activity).board:  # its questions are read again when it opens
-            board = QuestionsBoard(activity, self.lang, store=self.store,
-                                   participant_id=self.participant.id)
+            board = self._new_board(activity, self.lang)
             self._ahead = _Ahead(nid, self.lang, group_id, (), board, None)
             self._spare.children = [self._board_heading(activity), self._statuses[1 - self._shown],
                                     board]

@@ -183,7 +183,7 @@ def test_page_shows_the_personal_code_after_joining(store):
     page = _page(store, g.code, "Ayu", "dev-ayu-phone")
     assert page.screen == "wait"
     assert page.participant.seat in page.seat_info.value
-    assert page.seat_info in page.body.children
+    assert page.is_shown(page.seat_info)
 
 
 def test_the_facilitator_can_read_a_participants_personal_code(store, capsys):
@@ -205,7 +205,7 @@ def test_a_participant_in_the_wrong_group_switches_from_the_page(store):
     me = page.participant.id
     page.form.entries[0].text.value = "Janji kota"
     page.form.send_button.click()
-    assert page.screen == "sent" and page.switch_button in page.body.children
+    assert page.screen == "sent" and page.is_shown(page.switch_button)
     page.switch_button.click()
     assert page.screen == "join" and page.participant is None
     page.code.value = g[1].code

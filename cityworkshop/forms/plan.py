@@ -114,6 +114,19 @@ class _Step:
                             f'{escape(t("form.plan_step", lang, n=n))}</div>')
         self.n = n
 
+    def show(self, step: Mapping[str, Any] | None) -> None:
+        """Show ``step`` in these widgets (a field it does not give, or a choice that is not
+        offered, is shown empty)."""
+        given_id = (step or {}).get("id")
+        self.entry_id = given_id if isinstance(given_id, str) and given_id else None
+        for name, w in self.fields.items():
+            value = (step or {}).get(name)
+            if not isinstance(value, str):
+                value = ""
+            if isinstance(w, widgets.Dropdown) and value not in {v for _, v in w.options}:
+                value = ""
+            w.value = value
+
     def raw(self) -> dict[str, str]:
         """The step's fields as typed (texts stripped; "" = not filled in)."""
         return {name: (w.value.strip() if name in _TEXT_FIELDS else w.value)
@@ -206,17 +219,7 @@ class PlanForm(FormBase):
         if len(self._steps) >= self.activity.max_steps:
             return False
         view = _Step(self, len(self._steps) + 1)
-        given_id = (step or {}).get("id")
-        view.entry_id = given_id if isinstance(given_id, str) and given_id else None
-        for name, w in view.fields.items():
-            value = (step or {}).get(name)
-            if not isinstance(value, str):
-                continue
-            if isinstance(w, widgets.Dropdown):
-                if value in {v for _, v in w.options}:
-                    w.value = value
-            else:
-                w.value = value
+        view.show(step)
         self._steps.append(view)
         self._list.children = [s.card for s in self._steps]
         self._refresh()
@@ -255,14 +258,20 @@ class PlanForm(FormBase):
         empty step is shown.
         """
         steps = (answer or {}).get("steps") or []
-        self._steps = []
-        self._checked = False
+        given: list[Mapping[str, Any] | None] = []
         if isinstance(steps, Sequence) and not isinstance(steps, str | bytes):
-            for step in steps:
-                if isinstance(step, Mapping):
-                    self.add_step(step)
-        if not self._steps:
-            self.add_step()
+            given = [s for s in steps if isinstance(s, Mapping)][: self.activity.max_steps]
+        given = given or [None]  # one empty step
+        self._checked = False
+        # The steps shown keep their widgets (step n stays step n) and only show the new
+        # values; steps are made for the positions that are new. After "Kirim" the stored
+        # answer (with its ids) is shown again: the phone then redraws nothing.
+        kept = self._steps[:len(given)]
+        for view, step in zip(kept, given, strict=False):
+            view.show(step)
+        self._steps = kept
+        for step in given[len(kept):]:
+            self.add_step(step)
         self._list.children = [s.card for s in self._steps]
         self._refresh()
 

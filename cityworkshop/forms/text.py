@@ -75,6 +75,14 @@ class _Entry:
         self.box.add_class("cw-entry")
         self.box.add_class(f"cw-entry-{n}")
 
+    def show(self, text: str, item: str | None, entry_id: str | None) -> None:
+        """Show another value in these widgets (the phone keeps its views: nothing new to
+        draw, only the values that differ are sent)."""
+        self.entry_id = entry_id
+        self.text.value = text
+        if self.item is not None:
+            self.item.value = item if item in {v for _, v in self.item.options} else ""
+
     def _update_chars(self, form: TextForm) -> None:
         self.chars.value = chars_left_html(self.text.value, form.activity.max_chars, form.lang)
 
@@ -178,8 +186,14 @@ class TextForm(FormBase):
         self._build(values or [("", None, None)])
 
     def _build(self, values: list[tuple[str, str | None, str | None]]) -> None:
-        self.entries = [_Entry(self, n, text, item, entry_id)
-                        for n, (text, item, entry_id) in enumerate(values, 1)]
+        # The entries shown keep their widgets (entry n stays entry n) and only show the new
+        # values; entries are made for the positions that are new. After "Kirim" the stored
+        # answer (with its ids) is shown again: the phone then redraws nothing.
+        kept = self.entries[:len(values)]
+        for entry, (text, item, entry_id) in zip(kept, values, strict=False):
+            entry.show(text, item, entry_id)
+        self.entries = kept + [_Entry(self, n, text, item, entry_id) for n, (text, item, entry_id)
+                               in enumerate(values[len(kept):], len(kept) + 1)]
         for e in self.entries:
             e.remove_button.layout.display = "none" if len(self.entries) == 1 else None
         self.entry_box.children = [e.box for e in self.entries]

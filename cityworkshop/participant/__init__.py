@@ -209,11 +209,21 @@ class ParticipantPage:
         self._syncing = False  # True while the page itself changes the picker's options
         self.about_picker = self._new_picker()
 
+        # "Terkirim" is shown over the form, not instead of it: the form's body is hidden and
+        # kept (drawn) for "Ubah", so that neither "Kirim" nor "Ubah" makes the phone draw
+        # a form again (on a plan, some hundred widget views). The personal code and "change
+        # group" of the waiting and the sent screen sit below both.
+        self._sent_box = widgets.VBox([self.sent_info, self.edit_button],
+                                      layout=widgets.Layout(display="none"))
+        self._sent_box.add_class("cw-sent-screen")
+        self._foot = widgets.VBox([self.seat_info, self.switch_button],
+                                  layout=widgets.Layout(display="none"))
+        self._foot.add_class("cw-foot")
         #: one round trip to the phone before "Kirim" acts on a field just changed
         #: (:func:`cityworkshop.forms._base.when_settled`)
         self.probe = SettleProbe()
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
-                                    *self._bodies, self.probe])
+                                    *self._bodies, self._sent_box, self._foot, self.probe])
         self.widget.add_class("cw-page")
         self.widget.add_class("cw-screen-join")
         self.widget.add_class(f"cw-lang-{self.lang}")
@@ -425,23 +435,43 @@ class ParticipantPage:
                 *seat_parts, self.status, self.join_button, self.device]
         elif self.screen == "wait":
             self.check_button.description = t("wait.check", lang)
-            self.switch_button.description = t("join.switch", lang)
             self.body.children = [heading(t("wait.heading", lang), t("wait.body", lang)),
-                                  self.status, self.check_button, self._seat_html(),
-                                  self.switch_button]
+                                  self.status, self.check_button]
         elif self.screen == "unsupported":
             title = self.store.activity(self.activity_id or "").title.get(lang)
             self.body.children = [heading(title, t("wait.unsupported", lang)), self.status]
         elif self.screen == "questions" and self.board is not None:
             self.body.children = [self._board_heading(self.board.activity), self.status,
                                   self.board]
-        elif self.screen == "form" and self.form is not None:
+        elif self.screen in ("form", "sent") and self.form is not None:
             self.body.children = self._form_children(self.form, self.about_picker, self.about)
-        elif self.screen == "sent":
+        sent = self.screen == "sent"
+        if sent:
             self.edit_button.description = t("sent.edit", lang)
+        if self.screen in ("wait", "sent"):
             self.switch_button.description = t("join.switch", lang)
-            self.body.children = [self.sent_info, self.edit_button, self._seat_html(),
-                                  self.switch_button]
+            self._seat_html()
+        # what changes between these screens is only what is shown (small messages)
+        self.body.layout.display = "none" if sent else None
+        self._sent_box.layout.display = None if sent else "none"
+        self._foot.layout.display = None if self.screen in ("wait", "sent") else "none"
+
+    def shown(self) -> list[widgets.Widget]:
+        """The parts of the screen shown under the header: the body (or, after "Kirim", the
+        sent box over the hidden form) and the foot of the waiting and sent screens."""
+        return [w for w in (self.body, self._sent_box, self._foot)
+                if w.layout.display != "none"]
+
+    def is_shown(self, widget: widgets.Widget) -> bool:
+        """True when ``widget`` is on the screen shown (in :meth:`shown`, not hidden)."""
+        todo = list(self.shown())
+        while todo:
+            w = todo.pop()
+            if w is widget:
+                return True
+            todo.extend(c for c in getattr(w, "children", ())
+                        if getattr(c.layout, "display", None) != "none")
+        return False
 
     def _show_seat_field(self, shown: bool) -> None:
         if shown != self._seat_shown:

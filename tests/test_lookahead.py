@@ -74,6 +74,38 @@ def test_next_forms_are_built_ahead_and_swapped_in(store: WorkshopStore,
     assert {r["item_id"] for r in store.answer_rows(order[0])} == {item}
 
 
+def test_the_swap_is_one_class_change_on_the_page(store: WorkshopStore,
+                                                  order: list[str]) -> None:
+    """The phone swaps both bodies at once: the page's class names the body shown (the style
+    sheet hides the other) and every class change is one message, so the phone never draws
+    both forms, nor a page without its screen's class, between two messages."""
+    from pathlib import Path
+
+    import cityworkshop.participant as module
+
+    page = _page(store)
+    page.prepare_next()
+    seen: list[tuple[str, ...]] = []
+    page.widget.observe(lambda c: seen.append(tuple(c["new"])), "_dom_classes")
+    for _ in range(3):  # form -> form -> form: the body shown changes every time
+        shown = page._shown
+        store.advance()
+        page.poll()
+        assert page._shown == 1 - shown and f"cw-show-{page._shown}" in page.widget._dom_classes
+        page.prepare_next()
+    assert seen, "no class change was sent"
+    for classes in seen:  # every state the phone is sent is a whole one
+        assert sum(c.startswith("cw-show-") for c in classes) == 1, classes
+        assert sum(c.startswith("cw-screen-") for c in classes) == 1, classes
+        assert sum(c.startswith("cw-lang-") for c in classes) == 1, classes
+    assert [f"cw-body-{n}" in b._dom_classes for n, b in enumerate(page._bodies)] == [True, True]
+    css = (Path(module.__file__).parent / "web" / "assets" / "custom.css").read_text("utf-8")
+    assert ".cw-page.cw-show-0 .cw-body-1, .cw-page.cw-show-1 .cw-body-0 { display: none " \
+           "!important; }" in css
+    page.set_lang("en")
+    assert sum(c.startswith("cw-lang-") for c in seen[-1]) == 1 and "cw-lang-en" in seen[-1]
+
+
 def test_a_form_built_ahead_for_another_activity_is_not_used(store: WorkshopStore,
                                                              order: list[str]) -> None:
     page = _page(store)

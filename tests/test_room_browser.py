@@ -610,6 +610,13 @@ _SCROLL_ROOM = """() => { let n = document.documentElement.scrollHeight - window
     n = Math.max(n, e.scrollHeight - e.clientHeight); } return n; }"""
 
 
+#: the page's script (custom.js) has seen this screen: its kind and the heading shown now
+_SEEN_BY_SCRIPT = """(screen) => { const el = document.querySelector('.cw-page');
+  if (!el) return false;
+  const shown = [...el.querySelectorAll('.cw-body h2')].find(h => h.getClientRects().length);
+  return el.getAttribute('data-cw-screen') === screen + '|' + (shown ? shown.textContent : ''); }"""
+
+
 def _scroll_to_end(page: Any, what: str) -> None:
     """Swipe down to the end of the page, as a participant does (whatever box scrolls)."""
     size = page.viewport_size
@@ -683,6 +690,10 @@ def _at_top(page: Any, screen: str, heading: str, what: str) -> None:
     that the old scroll position would still be possible (so the check can fail)."""
     page.wait_for_function(f"() => (document.querySelector('.cw-page') || {{className: ''}})"
                            f".className.includes('cw-screen-{screen}')", timeout=STEP)
+    # the page's script has seen the whole new screen (its class and its heading can reach
+    # the phone in two frames, and the script looks every 200 ms): a swipe after this is not
+    # undone by the script's own move to the top
+    page.wait_for_function(_SEEN_BY_SCRIPT, arg=screen, timeout=STEP)
     assert page.evaluate(_SCROLL_ROOM) > 0, f"{what}: the new screen is too short to tell"
     try:
         page.wait_for_function(f"() => ({_SCROLLED})() === 0", timeout=10_000)

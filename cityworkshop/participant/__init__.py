@@ -165,8 +165,9 @@ class ParticipantPage:
         # (a widget shown in both would be drawn, and found by scripts, twice).
         self._bodies = (widgets.VBox(), widgets.VBox())
         self._statuses = (widgets.HTML(), widgets.HTML())
-        for box, line in zip(self._bodies, self._statuses, strict=True):
+        for n, (box, line) in enumerate(zip(self._bodies, self._statuses, strict=True)):
             box.add_class("cw-body")
+            box.add_class(f"cw-body-{n}")
             line.add_class("cw-status")
         self._bodies[1].layout.display = "none"
         self._shown = 0
@@ -225,6 +226,7 @@ class ParticipantPage:
         self.widget = widgets.VBox([header, self.banner, self.who, self.countdown.widget,
                                     *self._bodies, self._sent_box, self._foot, self.probe])
         self.widget.add_class("cw-page")
+        self.widget.add_class("cw-show-0")  # which body is shown, for the page's style sheet
         self.widget.add_class("cw-screen-join")
         self.widget.add_class(f"cw-lang-{self.lang}")
         self._render()
@@ -244,10 +246,16 @@ class ParticipantPage:
         return self._bodies[1 - self._shown]
 
     def _swap_bodies(self) -> None:
-        """Show the hidden body (the form built ahead, drawn already); empty the other."""
+        """Show the hidden body (the form built ahead, drawn already); empty the other.
+
+        The page's class says which body is shown (``cw-show-0`` / ``cw-show-1``; the style
+        sheet hides the other), so that the phone swaps both in one message: two layout
+        messages can arrive in two frames, showing both forms for a moment. The layouts
+        follow, for a page shown without that style sheet (a notebook)."""
         old = self._shown
         self._shown = 1 - old
-        self._bodies[self._shown].layout.display = None
+        self._bodies[self._shown].layout.display = None  # still hidden by the page's class
+        self._replace_class(f"cw-show-{old}", f"cw-show-{self._shown}")
         self._bodies[old].layout.display = "none"
         self._bodies[old].children = []
         self._statuses[old].value = ""
@@ -366,8 +374,8 @@ class ParticipantPage:
         """Switch the page to ``lang`` (``"id"`` or ``"en"``), keeping everything typed."""
         if lang not in LANGUAGES or lang == self.lang:
             return
-        self.widget.remove_class(f"cw-lang-{self.lang}")  # the page's script sets <html lang>
-        self.widget.add_class(f"cw-lang-{lang}")
+        # the page's script sets <html lang> from this class
+        self._replace_class(f"cw-lang-{self.lang}", f"cw-lang-{lang}")
         self.lang = lang
         self.status.value = ""
         self.countdown.set_lang(lang)
@@ -402,11 +410,16 @@ class ParticipantPage:
 
     def _go(self, screen: str) -> None:
         if screen != self.screen:  # a CSS hook: the page's script scrolls to the top on change
-            self.widget.remove_class(f"cw-screen-{self.screen}")
-            self.widget.add_class(f"cw-screen-{screen}")
+            self._replace_class(f"cw-screen-{self.screen}", f"cw-screen-{screen}")
             self._arm_lookahead()
         self.screen = screen
         self._render()
+
+    def _replace_class(self, old: str, new: str) -> None:
+        """Put CSS class ``new`` in place of ``old`` on the page in one message (``remove_class``
+        then ``add_class`` is two, and the phone may draw the page between them)."""
+        classes = tuple(c for c in self.widget._dom_classes if c not in (old, new))
+        self.widget._dom_classes = (*classes, new)
 
     def _arm_lookahead(self) -> None:
         """Build the next form ahead some time from now (:data:`LOOKAHEAD_SECONDS`)."""

@@ -131,6 +131,7 @@
     if (now !== screen) {
       if (screen !== null) { toTop(el); }
       screen = now;
+      el.setAttribute("data-cw-screen", now);  // the screen this script saw last (for tests)
     }
   }, 200);
 })();

@@ -25,9 +25,9 @@ against this process's ``time.time()``; a click is stamped by a listener in the 
    ahead, as between two activities of a real day: to the new heading and its "Kirim" /
    "Tanya" painted (target p95 <= 1 s); split by the server's first websocket frame to that
    page (CDP ``Network.webSocketFrameReceived``);
-3. a jump to an activity that is not the next (``reflection``, its form built on the spot on
+3. a jump to an activity that is not the next (``closing-comments``, its form built on the spot on
    every page at once);
-4. "Kirim" -> "Terkirim" on ``reflection``, ``--submits`` times ("Ubah", new text, "Kirim"),
+4. "Kirim" -> "Terkirim" on ``closing-comments``, ``--submits`` times ("Ubah", new text, "Kirim"),
    while the protocol phones send their answers in the same ``--think`` seconds (target p95
    <= 0.3 s); then every answer's text is looked up in the store (0 lost).
 
@@ -67,7 +67,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
 START = "presentation-feedback"  # opened and closed first: "next" goes on from here
-JUMP = "reflection"  # participant scope, text: the submits are timed on it
+# participant scope, text; not the next one (after leader-questions, reflection is, and every
+# page has built it ahead): its form is built on the spot; the submits are timed on it
+JUMP = "closing-comments"
 GROUP_SIZE = 6
 ROUNDS = 5  # text, scale, matrix, plan, questions board: the day's order after START
 

@@ -62,7 +62,9 @@ VIEWPORT = {"width": 390, "height": 844}
 # The facilitator's "next" from here on, through four kinds (text, scale, matrix, plan), as the
 # branding block of the reference day runs; then one jump to an activity that is not the next.
 START = "presentation-feedback"
-JUMP = "reflection"  # a text form: the submits are timed on it
+# a text form; not the next one (after leader-questions, reflection is, built ahead by every
+# page): its form is built on the spot; the submits are timed on it
+JUMP = "closing-comments"
 OURS_FORM, BARE_FORM = ".cw-code input", ".widget-slider"
 
 BARE_APP = '''import ipywidgets as widgets

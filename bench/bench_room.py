@@ -11,8 +11,9 @@ Measures (targets of issue 8):
    bytes as the browser received them (CDP ``Network.loadingFinished`` encodedDataLength; target
    <= 3 MB and <= 0.3 MB) and requests to any host other than 127.0.0.1 (target 0);
 3. with the N pages connected: the facilitator's ``store.open_activity`` to the new form
-   visible on every page, p50/p95 over pages and rounds (target p95 <= 1 s), and "Kirim" to
-   "Terkirim" on each page in turn (target p95 <= 0.3 s);
+   visible on every page, p50/p95 over pages and rounds, and "Kirim" to "Terkirim" on each page
+   in turn, all drawn by this one browser on the server's cores (what a phone sees, against the
+   targets p95 <= 1 s and <= 0.3 s, is ``bench_phone.py``'s);
 4. idle release: every page closed, after the idle time (``--idle-minutes``, short here) the
    server's RSS back within 10% of the 0-page level, sessions counted; then a second wave of
    pages on the released server shows whether the memory kept is reused or lost.
@@ -558,7 +559,7 @@ def report(args, r: dict, wall: float) -> str:
         f"| **the facilitator's `next` -> new form visible on a phone, {n} pages connected, "
         f"{drawn} drawn, p50 / p95 ({len(vis)} = {drawn} pages x {args.rounds} rounds: "
         f"{', '.join(fol['kinds'])}) (s)** | **{f50:.2f} / {f95:.2f}** (max {max(vis):.2f}) "
-        f"| | | p95 <= 1 | {verdict(f95 <= 1)} |",
+        f"| | | (the target is a phone's own view: section `phone`) | |",
         "| by kind, p95 (s) | " + ", ".join(
             f"{kind} {pct(fol['visible'][i * drawn:(i + 1) * drawn], 95):.2f}"
             for i, kind in enumerate(fol["kinds"])) + " | | | | |",
@@ -587,8 +588,8 @@ def report(args, r: dict, wall: float) -> str:
         f"{o['rss_reloaded']:.0f}** ({o['rss_reloaded'] / o['rss_after_use'] - 1:+.0%}) | | | "
         f"within 10% | {verdict(reload_ok)} |",
         f"| **\"Kirim\" -> \"Terkirim\", each page in turn, {n} pages open, p50 / p95 (s)** | "
-        f"**{s50:.2f} / {s95:.2f}** (max {max(sub):.2f}) | | | p95 <= 0.3 | "
-        f"{verdict(s95 <= 0.3)} |",
+        f"**{s50:.2f} / {s95:.2f}** (max {max(sub):.2f}) | | | (the target is a phone's own "
+        "view: section `phone`) | |",
         f"| every page closed: server RSS {o['released'][1]:.0f} s / {b['released'][1]:.0f} s "
         f"after the last one (MiB) | {o['rss_idle']:.0f} "
         f"({o['rss_idle'] / o['rss0'] - 1:+.0%} of 0 pages) | "

@@ -458,16 +458,16 @@ class ParticipantPage:
                                   self.board]
         elif self.screen in ("form", "sent") and self.form is not None:
             self.body.children = self._form_children(self.form, self.about_picker, self.about)
-        sent = self.screen == "sent"
+        sent, footed = self.screen == "sent", self.screen in ("wait", "sent")
         if sent:
             self.edit_button.description = t("sent.edit", lang)
-        if self.screen in ("wait", "sent"):
+        if footed:
             self.switch_button.description = t("join.switch", lang)
             self._seat_html()
         # what changes between these screens is only what is shown (small messages)
         self.body.layout.display = "none" if sent else None
         self._sent_box.layout.display = None if sent else "none"
-        self._foot.layout.display = None if self.screen in ("wait", "sent") else "none"
+        self._foot.layout.display = None if footed else "none"
 
     def shown(self) -> list[widgets.Widget]:
         """The parts of the screen shown under the header: the body (or, after "Kirim", the
